@@ -1,0 +1,8 @@
+"""``python -m kmech``: the same entry point as the ``kmech`` script."""
+
+from __future__ import annotations
+
+from kmech.cli.app import main
+
+if __name__ == "__main__":
+    main()

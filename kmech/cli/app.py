@@ -1,0 +1,177 @@
+"""Assembly of the ``kmech`` command: global options, sub-commands, errors to exit codes.
+
+Nothing here holds semantics. Each sub-command lives in its own module exposing
+``register(app)``; those modules import only typer and the standard library at module level, so
+``kmech --help`` stays fast and never imports the ``kubernetes`` package.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from dataclasses import dataclass, field
+
+import typer
+
+from kmech.errors import KmechError
+from kmech.transport.options import ConnectionOptions
+
+__all__ = ["GlobalOptions", "app", "main", "global_options"]
+
+
+@dataclass(slots=True)
+class GlobalOptions:
+    """What every command may read from the global flags."""
+
+    connection: ConnectionOptions = field(default_factory=ConnectionOptions)
+    no_color: bool = False
+    verbosity: int = 0
+
+    @property
+    def color(self) -> bool:
+        """Colour only on a terminal, and never with ``--no-color`` or ``NO_COLOR``."""
+        if self.no_color or os.environ.get("NO_COLOR"):
+            return False
+        return sys.stdout.isatty()
+
+
+HELP = """Explore the Kubernetes API machinery that client-go users live with.
+
+Examples:
+
+  kmech resolve po deploy.apps hpa          # what kubectl would use for each name, and why
+
+  kmech watch deployments -n shop           # an informer-backed live view
+
+  kmech backoff --failures 20               # the default controller rate limiter's schedule
+
+  kmech sandbox                             # a local API server to point kubectl and kmech at
+"""
+
+app = typer.Typer(
+    name="kmech",
+    help=HELP,
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,
+)
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    kubeconfig: str | None = typer.Option(
+        None, "--kubeconfig", help="Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)."
+    ),
+    context: str | None = typer.Option(None, "--context", help="The kubeconfig context to use."),
+    cluster: str | None = typer.Option(None, "--cluster", help="The kubeconfig cluster to use."),
+    user: str | None = typer.Option(None, "--user", help="The kubeconfig user to use."),
+    namespace: str | None = typer.Option(
+        None, "-n", "--namespace", help="Namespace (default: the context's namespace, else 'default')."
+    ),
+    server: str | None = typer.Option(None, "-s", "--server", help="The API server's address and port."),
+    token: str | None = typer.Option(None, "--token", help="Bearer token for the API server."),
+    certificate_authority: str | None = typer.Option(
+        None, "--certificate-authority", help="Path to a CA certificate file for TLS verification."
+    ),
+    insecure_skip_tls_verify: bool = typer.Option(
+        False, "--insecure-skip-tls-verify", help="Do not verify the server's certificate (insecure)."
+    ),
+    request_timeout: str | None = typer.Option(
+        None, "--request-timeout", help="Timeout for one request, as a Go duration (e.g. 5s); 0 means none."
+    ),
+    verbosity: int = typer.Option(
+        0, "-v", "--v", help="Log level: 6 logs each request, 8 adds headers (secrets redacted), 9 shows tracebacks."
+    ),
+    no_color: bool = typer.Option(False, "--no-color", help="Disable colour (also NO_COLOR=1)."),
+) -> None:
+    timeout_seconds: float | None = None
+    if request_timeout is not None:
+        from kmech.duration import parse_duration
+
+        text = request_timeout if not request_timeout.isdigit() else request_timeout + "s"
+        ns = parse_duration(text)
+        timeout_seconds = ns / 1e9 if ns > 0 else None
+    connection = ConnectionOptions(
+        kubeconfig=kubeconfig,
+        context=context,
+        cluster=cluster,
+        user=user,
+        namespace=namespace,
+        server=server,
+        token=token,
+        certificate_authority=certificate_authority,
+        insecure_skip_tls_verify=insecure_skip_tls_verify,
+        request_timeout_seconds=timeout_seconds,
+        verbosity=verbosity,
+    )
+    ctx.obj = GlobalOptions(connection=connection, no_color=no_color, verbosity=verbosity)
+    _configure_logging(verbosity)
+
+
+def global_options(ctx: typer.Context) -> GlobalOptions:
+    """The options set by the global callback (defaults when a command runs without it)."""
+    root = ctx.find_root()
+    obj = root.obj
+    if isinstance(obj, GlobalOptions):
+        return obj
+    return GlobalOptions()
+
+
+def _configure_logging(verbosity: int) -> None:
+    level = logging.WARNING
+    if verbosity >= 6:
+        level = logging.DEBUG
+    elif verbosity >= 4:
+        level = logging.INFO
+    root = logging.getLogger("kmech")
+    root.setLevel(level)
+    if not root.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        root.addHandler(handler)
+    root.propagate = False
+
+
+def _register_commands() -> None:
+    from kmech.cli import backoff, completion, resolve, resources, sandbox, version, watch
+
+    for module in (resolve, resources, watch, backoff, sandbox, version, completion):
+        module.register(app)
+
+
+_register_commands()
+
+
+def _verbosity_from_argv(argv: list[str]) -> int:
+    for i, arg in enumerate(argv):
+        for prefix in ("--v=", "-v="):
+            if arg.startswith(prefix) and arg[len(prefix) :].isdigit():
+                return int(arg[len(prefix) :])
+        if arg in ("-v", "--v") and i + 1 < len(argv) and argv[i + 1].isdigit():
+            return int(argv[i + 1])
+    return 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; map kmech errors to one ``error:`` line on stderr and an exit code.
+
+    Usage errors are click's own (exit 2, with the usage line); anything that is not a
+    :class:`~kmech.errors.KmechError` is a bug and keeps its traceback.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    verbosity = _verbosity_from_argv(args)
+    try:
+        app(args=args, prog_name="kmech", standalone_mode=True)
+    except KmechError as exc:
+        if verbosity >= 9:
+            import traceback
+
+            traceback.print_exc()
+        sys.stderr.write(f"error: {exc.message}\n")
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,9 @@
+"""`kmech completion`: placeholder until the command lands."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `completion` command to ``app``."""

@@ -1,0 +1,9 @@
+"""`kmech version`: placeholder until the command lands."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `version` command to ``app``."""
