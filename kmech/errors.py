@@ -17,7 +17,8 @@ Hierarchy (exit code in brackets)::
     │   └── TooManyRequestsError [1]        429 (carries retry_after_seconds)
     ├── MapperError [3]                     name resolution (subclasses in kmech.mapper.errors)
     ├── DiscoveryError [1]                  malformed or partially failed discovery
-    ├── WatchDecodeError [1]                malformed watch event or list data
+    ├── MalformedResponseError [1]          a response body that is not the JSON it should be
+    │   └── WatchDecodeError [1]            malformed watch event or list data
     └── SandboxError [1]                    the local sandbox server could not start or serve
 
 Every error carries a one-line ``message`` that names the problem and the way out; the CLI prints
@@ -54,6 +55,7 @@ __all__ = [
     "TooManyRequestsError",
     "MapperError",
     "DiscoveryError",
+    "MalformedResponseError",
     "WatchDecodeError",
     "SandboxError",
     "status_error",
@@ -181,7 +183,11 @@ class DiscoveryError(KmechError):
     """Discovery data was malformed, or some group-versions could not be fetched."""
 
 
-class WatchDecodeError(KmechError):
+class MalformedResponseError(KmechError):
+    """A response body was not the JSON document it should have been."""
+
+
+class WatchDecodeError(MalformedResponseError):
     """A watch event or list response could not be decoded."""
 
 
