@@ -1,6 +1,6 @@
 """Raw JSON requests and streaming watches against the API server (client-go ``rest``).
 
-CONTRACT (fixed; the implementation fills it in). Other layers use only what is declared here:
+CONTRACT (fixed). Other layers use only what is declared here:
 
 - :meth:`RESTClient.from_options` loads kubeconfig/in-cluster config through the ``kubernetes``
   package's config loader (imported lazily) and raises :class:`~kmech.errors.ConfigError` with
@@ -10,19 +10,49 @@ CONTRACT (fixed; the implementation fills it in). Other layers use only what is 
   connection problems raise :class:`~kmech.errors.TransportError` subclasses naming the server URL.
 - :meth:`RESTClient.stream` returns a :class:`WatchStream` that yields one decoded JSON object per
   line and can be closed from another thread at once.
+
+Requests go straight through one urllib3 ``PoolManager``: no typed ``*Api`` classes, no retries
+(callers such as the reflector own their retry policy), no redirects.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import json
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlencode
 
+import urllib3
+
+from kmech import __version__
+from kmech.errors import MalformedResponseError, Status, status_error
+from kmech.transport.errors import translate
+from kmech.transport.kubeconfig import RestConfig, load_rest_config
 from kmech.transport.options import ConnectionOptions
+from kmech.transport.redact import log_request
+from kmech.transport.watch_stream import WatchStream
 
-__all__ = ["Response", "RESTClient", "WatchStream"]
+__all__ = [
+    "Response",
+    "RESTClient",
+    "WatchStream",
+    "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_READ_TIMEOUT",
+    "parse_retry_after",
+]
 
 ParamValue = str | int | bool
+
+#: Seconds to establish a TCP (and TLS) connection when ``--request-timeout`` is not given
+#: (client-go's dialer uses 30s; a CLI should fail faster).
+DEFAULT_CONNECT_TIMEOUT = 10.0
+#: Seconds to wait for response bytes when ``--request-timeout`` is not given.
+DEFAULT_READ_TIMEOUT = 60.0
+
+USER_AGENT = f"kmech/v{__version__}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,43 +65,105 @@ class Response:
 
     def json(self) -> Any:
         """The body decoded as JSON; raises MalformedResponseError naming the problem."""
-        raise NotImplementedError
+        try:
+            return json.loads(self.body)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            ctype = self.headers.get("content-type", "no content type")
+            raise MalformedResponseError(
+                f"expected a JSON body from the server (status {self.status}, {ctype}), "
+                f"got {len(self.body)} bytes that do not decode"
+            ) from exc
 
 
-class WatchStream:
-    """An open streaming response (watch): iterate for decoded events, close from any thread.
-
-    Iteration yields one ``dict`` per newline-delimited JSON object. It ends (StopIteration) when
-    the server closes the stream cleanly or after :meth:`close`. A malformed or truncated line
-    raises WatchDecodeError; no data for ``read_idle_timeout`` seconds raises RequestTimeoutError;
-    a broken connection raises ConnectError.
-    """
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        raise NotImplementedError
-
-    def close(self) -> None:
-        """Stop the stream now; a thread blocked in iteration returns promptly."""
-        raise NotImplementedError
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds from a ``Retry-After`` header (delta-seconds or an HTTP date); None if absent or
+    unparseable; never negative."""
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        return max(0.0, float(int(text)))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    current = time.time() if now is None else now
+    return max(0.0, when.timestamp() - current)
 
 
 class RESTClient:
     """Talks JSON to one API server as one user. Thread-safe; one connection pool."""
 
+    def __init__(
+        self,
+        config: RestConfig,
+        *,
+        request_timeout: float | None = None,
+        verbosity: int = 0,
+    ) -> None:
+        """Use :meth:`from_options` from the CLI; this constructor is for an explicit config.
+
+        ``request_timeout`` (seconds) bounds connect and read of every non-streaming request;
+        None means the defaults (:data:`DEFAULT_CONNECT_TIMEOUT`, :data:`DEFAULT_READ_TIMEOUT`).
+        """
+        self._config = config
+        self._request_timeout = request_timeout
+        self._verbosity = verbosity
+        self._pool = _make_pool(config)
+
     @classmethod
     def from_options(cls, options: ConnectionOptions) -> RESTClient:
         """Build from kubectl-style flags and the kubeconfig they select."""
-        raise NotImplementedError
+        config = load_rest_config(options)
+        return cls(
+            config,
+            request_timeout=options.request_timeout_seconds,
+            verbosity=options.verbosity,
+        )
+
+    @property
+    def config(self) -> RestConfig:
+        """The resolved configuration (its repr hides credentials)."""
+        return self._config
 
     @property
     def server(self) -> str:
         """The server URL, e.g. ``https://127.0.0.1:6443`` (never with credentials)."""
-        raise NotImplementedError
+        return self._config.host
 
     @property
     def namespace(self) -> str:
         """``-n`` if given, else the context's namespace, else ``default``."""
-        raise NotImplementedError
+        return self._config.namespace
+
+    def _url(self, path: str, params: Mapping[str, ParamValue] | None) -> str:
+        if not path.startswith("/"):
+            path = "/" + path
+        url = self._config.host + path
+        if params:
+            query = urlencode([(k, _param(v)) for k, v in params.items()])
+            url += ("&" if "?" in path else "?") + query
+        return url
+
+    def _headers(self, extra: Mapping[str, str] | None, accept: str) -> dict[str, str]:
+        headers = {"Accept": accept, "User-Agent": USER_AGENT}
+        auth = self._config.authorization_header()
+        if auth:
+            headers["Authorization"] = auth
+        if extra:
+            headers.update(extra)
+        return headers
+
+    def _timeout(self, seconds: float | None) -> urllib3.Timeout:
+        if seconds is not None and seconds > 0:
+            return urllib3.Timeout(connect=min(seconds, DEFAULT_CONNECT_TIMEOUT), read=seconds)
+        return urllib3.Timeout(connect=DEFAULT_CONNECT_TIMEOUT, read=DEFAULT_READ_TIMEOUT)
 
     def request(
         self,
@@ -86,7 +178,37 @@ class RESTClient:
     ) -> Response:
         """One request; ``body`` that is not bytes is JSON-encoded. ``timeout`` in seconds
         overrides ``--request-timeout`` for this call."""
-        raise NotImplementedError
+        url = self._url(path, params)
+        all_headers = self._headers(headers, "application/json")
+        payload: bytes | None = None
+        if body is not None:
+            if isinstance(body, bytes):
+                payload = body
+            else:
+                payload = json.dumps(body).encode("utf-8")
+                all_headers.setdefault("Content-Type", "application/json")
+        limit = timeout if timeout is not None else self._request_timeout
+        started = time.monotonic()
+        try:
+            raw = self._pool.request(
+                method.upper(),
+                url,
+                body=payload,
+                headers=all_headers,
+                timeout=self._timeout(limit),
+                retries=False,
+                redirect=False,
+                preload_content=True,
+            )
+        except Exception as exc:
+            self._log(method, url, None, "", started, all_headers, None)
+            raise translate(exc, server=self.server, timeout=self._effective(limit)) from exc
+        response_headers = {k.lower(): v for k, v in raw.headers.items()}
+        self._log(method, url, raw.status, raw.reason or "", started, all_headers, response_headers)
+        response = Response(status=raw.status, headers=response_headers, body=raw.data or b"")
+        if raise_for_status and not 200 <= response.status < 300:
+            raise self._status_error(response)
+        return response
 
     def get_json(
         self,
@@ -97,7 +219,8 @@ class RESTClient:
         timeout: float | None = None,
     ) -> Any:
         """GET and decode; raises on non-2xx."""
-        raise NotImplementedError
+        headers = {"Accept": accept} if accept else None
+        return self.request("GET", path, params=params, headers=headers, timeout=timeout).json()
 
     def stream(
         self,
@@ -108,9 +231,116 @@ class RESTClient:
         read_idle_timeout: float | None = None,
     ) -> WatchStream:
         """Open a streaming GET (``watch=1`` is the caller's to set). A non-2xx answer raises
-        before any event is yielded."""
-        raise NotImplementedError
+        before any event is yielded. ``read_idle_timeout`` None means no idle limit (the server
+        ends watches by its own ``timeoutSeconds``); connecting is always bounded."""
+        url = self._url(path, params)
+        all_headers = self._headers(headers, "application/json")
+        connect = DEFAULT_CONNECT_TIMEOUT
+        if self._request_timeout:
+            connect = min(connect, self._request_timeout)
+        started = time.monotonic()
+        try:
+            raw = self._pool.request(
+                "GET",
+                url,
+                headers=all_headers,
+                timeout=urllib3.Timeout(connect=connect, read=read_idle_timeout),
+                retries=False,
+                redirect=False,
+                preload_content=False,
+                decode_content=False,
+            )
+        except Exception as exc:
+            self._log("GET", url, None, "", started, all_headers, None)
+            raise translate(exc, server=self.server, timeout=read_idle_timeout or connect) from exc
+        response_headers = {k.lower(): v for k, v in raw.headers.items()}
+        self._log("GET", url, raw.status, raw.reason or "", started, all_headers, response_headers)
+        if not 200 <= raw.status < 300:
+            try:
+                data = raw.read()
+            except Exception as exc:
+                raise translate(exc, server=self.server, timeout=read_idle_timeout) from exc
+            finally:
+                raw.release_conn()
+            raise self._status_error(Response(raw.status, response_headers, data or b""))
+        return WatchStream(raw, server=self.server, read_idle_timeout=read_idle_timeout)
 
     def close(self) -> None:
         """Release pooled connections."""
-        raise NotImplementedError
+        self._pool.clear()
+
+    def __enter__(self) -> RESTClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _effective(self, limit: float | None) -> float:
+        return limit if limit is not None and limit > 0 else DEFAULT_READ_TIMEOUT
+
+    def _status_error(self, response: Response) -> Exception:
+        try:
+            decoded: Any = json.loads(response.body) if response.body else None
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            decoded = None
+        status = Status.from_body(response.status, decoded)
+        if not status.message and not status.reason and response.body and decoded is None:
+            text = response.body[:200].decode("utf-8", "replace").strip()
+            status = Status(code=response.status, message=text.splitlines()[0] if text else "")
+        return status_error(
+            status,
+            server=self.server,
+            retry_after_seconds=parse_retry_after(response.headers.get("retry-after")),
+        )
+
+    def _log(
+        self,
+        method: str,
+        url: str,
+        status: int | None,
+        reason: str,
+        started: float,
+        request_headers: Mapping[str, str],
+        response_headers: Mapping[str, str] | None,
+    ) -> None:
+        log_request(
+            self._verbosity,
+            method.upper(),
+            url,
+            status=status,
+            reason=reason,
+            latency_seconds=time.monotonic() - started,
+            request_headers=request_headers,
+            response_headers=response_headers,
+        )
+
+
+def _param(value: ParamValue) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _make_pool(config: RestConfig) -> urllib3.PoolManager:
+    kwargs: dict[str, Any] = {"num_pools": 2, "maxsize": 8, "block": False}
+    if config.host.startswith("https"):
+        if config.verify:
+            kwargs["cert_reqs"] = "CERT_REQUIRED"
+            if config.ca_file:
+                kwargs["ca_certs"] = config.ca_file
+            if config.tls_server_name:
+                kwargs["server_hostname"] = config.tls_server_name
+                kwargs["assert_hostname"] = config.tls_server_name
+        else:
+            kwargs["cert_reqs"] = "CERT_NONE"
+            kwargs["assert_hostname"] = False
+        if config.cert_file:
+            kwargs["cert_file"] = config.cert_file
+            kwargs["key_file"] = config.key_file
+    if not config.verify:
+        import warnings
+
+        # Verification was turned off on purpose (--insecure-skip-tls-verify); urllib3 would
+        # otherwise warn on every request.
+        warnings.filterwarnings("ignore", category=urllib3.exceptions.InsecureRequestWarning)
+    return urllib3.PoolManager(**kwargs)
