@@ -64,27 +64,41 @@ app = typer.Typer(
 def _global(
     ctx: typer.Context,
     kubeconfig: str | None = typer.Option(
-        None, "--kubeconfig", help="Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)."
+        None,
+        "--kubeconfig",
+        help="Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).",
     ),
     context: str | None = typer.Option(None, "--context", help="The kubeconfig context to use."),
     cluster: str | None = typer.Option(None, "--cluster", help="The kubeconfig cluster to use."),
     user: str | None = typer.Option(None, "--user", help="The kubeconfig user to use."),
     namespace: str | None = typer.Option(
-        None, "-n", "--namespace", help="Namespace (default: the context's namespace, else 'default')."
+        None,
+        "-n",
+        "--namespace",
+        help="Namespace (default: the context's namespace, else 'default').",
     ),
-    server: str | None = typer.Option(None, "-s", "--server", help="The API server's address and port."),
+    server: str | None = typer.Option(
+        None, "-s", "--server", help="The API server's address and port."
+    ),
     token: str | None = typer.Option(None, "--token", help="Bearer token for the API server."),
     certificate_authority: str | None = typer.Option(
         None, "--certificate-authority", help="Path to a CA certificate file for TLS verification."
     ),
     insecure_skip_tls_verify: bool = typer.Option(
-        False, "--insecure-skip-tls-verify", help="Do not verify the server's certificate (insecure)."
+        False,
+        "--insecure-skip-tls-verify",
+        help="Do not verify the server's certificate (insecure).",
     ),
     request_timeout: str | None = typer.Option(
-        None, "--request-timeout", help="Timeout for one request, as a Go duration (e.g. 5s); 0 means none."
+        None,
+        "--request-timeout",
+        help="Timeout for one request, as a Go duration (e.g. 5s); 0 means none.",
     ),
     verbosity: int = typer.Option(
-        0, "-v", "--v", help="Log level: 6 logs each request, 8 adds headers (secrets redacted), 9 shows tracebacks."
+        0,
+        "-v",
+        "--v",
+        help="Log level: 6 logs each request, 8 adds headers (secrets redacted), 9 shows tracebacks.",
     ),
     no_color: bool = typer.Option(False, "--no-color", help="Disable colour (also NO_COLOR=1)."),
 ) -> None:
@@ -156,16 +170,23 @@ def _verbosity_from_argv(argv: list[str]) -> int:
     return 0
 
 
+def _prog_name(argv0: str) -> str:
+    """``kubectl mech`` when run as a kubectl plugin (``kubectl-mech`` on PATH), else ``kmech``."""
+    name = os.path.basename(argv0)
+    return "kubectl mech" if name.startswith("kubectl-mech") else "kmech"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; map kmech errors to one ``error:`` line on stderr and an exit code.
 
-    Usage errors are click's own (exit 2, with the usage line); anything that is not a
-    :class:`~kmech.errors.KmechError` is a bug and keeps its traceback.
+    Usage errors are click's own (exit 2, with the usage line). Anything that is not a
+    :class:`~kmech.errors.KmechError` is a bug: one ``error: internal error`` line and exit 1,
+    with the traceback only at ``-v 9``.
     """
     args = list(sys.argv[1:] if argv is None else argv)
     verbosity = _verbosity_from_argv(args)
     try:
-        app(args=args, prog_name="kmech", standalone_mode=True)
+        app(args=args, prog_name=_prog_name(sys.argv[0] if sys.argv else ""), standalone_mode=True)
     except KmechError as exc:
         if verbosity >= 9:
             import traceback
@@ -175,3 +196,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:  # a bug: keep the traceback for -v 9 and for bug reports
+        if verbosity >= 9:
+            raise
+        sys.stderr.write(
+            f"error: internal error ({type(exc).__name__}: {exc}); "
+            "run again with -v 9 for the traceback and report it\n"
+        )
+        sys.exit(1)
