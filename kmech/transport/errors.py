@@ -37,7 +37,7 @@ def format_seconds(seconds: float | None) -> str:
 
 def _unwrap(exc: BaseException) -> BaseException:
     """urllib3 wraps the real error in MaxRetryError.reason (and SSLError in its args)."""
-    while isinstance(exc, u3.MaxRetryError) and exc.reason is not None:
+    while isinstance(exc, u3.MaxRetryError) and getattr(exc, "reason", None) is not None:
         exc = exc.reason
     return exc
 
@@ -124,5 +124,9 @@ def _verify_detail(exc: BaseException) -> str:
 
 
 def _short(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    try:
+        text = str(exc).strip()
+    except Exception:  # a half-built exception whose __str__ fails must not hide the real error
+        text = ""
+    text = text.splitlines()[0] if text else type(exc).__name__
     return text if len(text) <= 160 else text[:157] + "..."
