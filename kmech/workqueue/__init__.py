@@ -1,0 +1,79 @@
+"""client-go's workqueue and rate limiters, exact to the nanosecond, and a simulator.
+
+Upstream: client-go ``util/workqueue``, golang.org/x/time ``rate``, apimachinery
+``pkg/util/wait``. Nothing here imports the CLI, the transport, rich or kubernetes.
+"""
+
+from __future__ import annotations
+
+from kmech.workqueue.backoff import (
+    Backoff,
+    BackoffManager,
+    WaitTimeoutError,
+    exponential_backoff,
+    jitter,
+)
+from kmech.workqueue.expression import LimiterExpression, parse_limiter
+from kmech.workqueue.presets import PRESETS, Preset
+from kmech.workqueue.rate_limiters import (
+    BucketRateLimiter,
+    ItemExponentialFailureRateLimiter,
+    ItemFastSlowRateLimiter,
+    MaxOfRateLimiter,
+    RateLimiter,
+    SequenceRateLimiter,
+    WithMaxWaitRateLimiter,
+    default_controller_rate_limiter,
+    default_item_based_rate_limiter,
+)
+from kmech.workqueue.schedule import (
+    Call,
+    CallOp,
+    Pattern,
+    Schedule,
+    ScriptCall,
+    load_script,
+    run_instant,
+    run_rounds,
+    run_script,
+    run_sequential,
+    run_steps,
+)
+from kmech.workqueue.token_bucket import INF, Reservation, TokenBucket
+from kmech.workqueue.virtual_clock import VirtualClock
+
+__all__ = [
+    "Backoff",
+    "BackoffManager",
+    "BucketRateLimiter",
+    "Call",
+    "CallOp",
+    "INF",
+    "ItemExponentialFailureRateLimiter",
+    "ItemFastSlowRateLimiter",
+    "LimiterExpression",
+    "MaxOfRateLimiter",
+    "PRESETS",
+    "Pattern",
+    "Preset",
+    "RateLimiter",
+    "Reservation",
+    "Schedule",
+    "ScriptCall",
+    "SequenceRateLimiter",
+    "TokenBucket",
+    "VirtualClock",
+    "WaitTimeoutError",
+    "WithMaxWaitRateLimiter",
+    "default_controller_rate_limiter",
+    "default_item_based_rate_limiter",
+    "exponential_backoff",
+    "jitter",
+    "load_script",
+    "parse_limiter",
+    "run_instant",
+    "run_rounds",
+    "run_script",
+    "run_sequential",
+    "run_steps",
+]
