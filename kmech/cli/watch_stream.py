@@ -104,7 +104,8 @@ class EventWriter:
 
     ``kind`` and ``group`` name the resource for ``-o name``; ``secrets`` says the objects are
     Secrets (list items of built-in types carry no ``kind``, so the caller knows better than the
-    object), and ``show_secrets`` turns redaction off.
+    object), and ``show_secrets`` turns redaction off. Writers of several resources sharing one
+    output pass one ``lock``; each then names its ``resource`` in its ``SYNCED`` record.
     """
 
     FORMATS = ("jsonl", "json", "yaml", "name")
@@ -118,6 +119,8 @@ class EventWriter:
         group: str = "",
         secrets: bool = False,
         show_secrets: bool = False,
+        lock: threading.Lock | None = None,
+        resource: str = "",
     ) -> None:
         if fmt not in self.FORMATS:
             raise ValueError(f"unknown event format {fmt!r}")
@@ -126,7 +129,8 @@ class EventWriter:
         self._prefix = kind_name(kind, group) if kind else ""
         self._secrets = secrets
         self._show_secrets = show_secrets
-        self._lock = threading.Lock()
+        self._lock = lock if lock is not None else threading.Lock()
+        self._resource = resource
         self._synced = False
         self._pending_rv = ""
         self._documents = 0
@@ -164,7 +168,10 @@ class EventWriter:
         self._synced = True
         if self._fmt == "name":
             return
-        self._write_locked({"type": "SYNCED", "resourceVersion": resource_version})
+        record = {"type": "SYNCED", "resourceVersion": resource_version}
+        if self._resource:
+            record["resource"] = self._resource
+        self._write_locked(record)
 
     def _record(self, event_type: str, origin: str, obj: Mapping[str, Any]) -> dict[str, Any]:
         if self._secrets and not self._show_secrets:

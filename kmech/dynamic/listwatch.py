@@ -35,7 +35,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
-from kmech.errors import WatchDecodeError
+from kmech.errors import APIStatusError, ForbiddenError, UnauthorizedError, WatchDecodeError
 from kmech.informers.listwatch import (
     EventType,
     ListOptions,
@@ -292,8 +292,7 @@ class HTTPListerWatcher:
         read_idle_timeout_seconds: a watch with no bytes for this long ends (spec §9: 70 s).
         min_watch_timeout_seconds: when the reflector leaves ``timeout_seconds`` unset, draw one
             in [min, 2·min) per request (client-go's rule); 0 sends none.
-        trace: called with one human line per request and per notable event (the ``--trace``
-            pane); must be cheap and must not raise.
+        resource_name: how 401/403 messages name the resource (default: the GVR's resource).
     """
 
     def __init__(
@@ -309,7 +308,7 @@ class HTTPListerWatcher:
         read_idle_timeout_seconds: float | None = 70.0,
         min_watch_timeout_seconds: int = 300,
         rng: random.Random | None = None,
-        trace: Callable[[str], None] | None = None,
+        resource_name: str = "",
     ) -> None:
         self.gvr = gvr
         self.namespaced = namespaced
@@ -325,9 +324,7 @@ class HTTPListerWatcher:
         self._read_idle = read_idle_timeout_seconds
         self._min_watch_timeout = min_watch_timeout_seconds
         self._rng = rng or random.Random()
-        self._trace = trace
-        self._page = 0
-        self._pages = 0
+        self._resource_name = resource_name or gvr.resource
 
     # -- ListerWatcher ---------------------------------------------------------------------
 
@@ -339,10 +336,10 @@ class HTTPListerWatcher:
         elif self.object_format is ObjectFormat.TABLE:
             accept = ACCEPT_TABLE
             params["includeObject"] = "Object"
-        if not options.continue_token:
-            self._page = 0
-            self._pages = 0
-        body = self._client.get_json(self.path, params=params, accept=accept)
+        try:
+            body = self._client.get_json(self.path, params=params, accept=accept)
+        except (ForbiddenError, UnauthorizedError) as exc:
+            raise self._denied(exc, "list") from exc
         if not isinstance(body, dict):
             raise WatchDecodeError(f"LIST {self.path}: the answer is not a JSON object")
         meta = body.get("metadata") or {}
@@ -359,7 +356,6 @@ class HTTPListerWatcher:
         cont = str(meta.get("continue") or "")
         remaining = meta.get("remainingItemCount")
         remaining_count = int(remaining) if isinstance(remaining, int) else None
-        self._trace_list(options, len(items), rv, cont, remaining_count)
         return ListResult(
             items=items, resource_version=rv, continue_token=cont, remaining=remaining_count
         )
@@ -376,21 +372,16 @@ class HTTPListerWatcher:
         elif self.object_format is ObjectFormat.TABLE:
             accept = ACCEPT_TABLE
             params["includeObject"] = "Object"
-        if self._trace is not None:
-            rv = options.resource_version
-            what = "WATCH-LIST (sendInitialEvents)" if options.send_initial_events else "WATCH"
-            self._trace(f"{what} from rv={rv or '(latest)'}")
-        stream = self._client.stream(
-            self.path,
-            params=params,
-            headers={"Accept": accept},
-            read_idle_timeout=self._read_idle,
-        )
-        return HTTPWatch(
-            stream,
-            table=self.table,
-            on_event=self._trace_event if self._trace is not None else None,
-        )
+        try:
+            stream = self._client.stream(
+                self.path,
+                params=params,
+                headers={"Accept": accept},
+                read_idle_timeout=self._read_idle,
+            )
+        except (ForbiddenError, UnauthorizedError) as exc:
+            raise self._denied(exc, "watch") from exc
+        return HTTPWatch(stream, table=self.table)
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -417,36 +408,25 @@ class HTTPListerWatcher:
             items.append(obj)
         return items
 
-    def _trace_list(
-        self, options: ListOptions, n: int, rv: str, cont: str, remaining: int | None
-    ) -> None:
-        self._page += 1
-        if remaining is not None and options.limit:
-            self._pages = self._page + -(-remaining // options.limit)
-        elif not cont:
-            self._pages = self._page
-        if self._trace is None:
-            return
-        if options.limit or cont or self._page > 1:
-            of = f" of {self._pages}" if self._pages >= self._page else ""
-            self._trace(f"LIST page {self._page}{of}: {n} items, rv={rv}")
-        else:
-            at = options.resource_version or "(latest)"
-            self._trace(f"LIST at rv={at}: {n} items, rv={rv}")
-
-    def _trace_event(self, event: WatchEvent) -> None:
-        assert self._trace is not None
-        if event.type is EventType.BOOKMARK:
-            meta = event.object.get("metadata") or {}
-            rv = meta.get("resourceVersion", "")
-            ann = meta.get("annotations") or {}
-            end = " (initial events end)" if ann.get("k8s.io/initial-events-end") == "true" else ""
-            self._trace(f"BOOKMARK rv={rv}{end}")
-        elif event.type is EventType.ERROR:
-            obj = event.object
-            self._trace(
-                f"ERROR {obj.get('code', '?')} {obj.get('reason', '')}: {obj.get('message', '')}"
-            )
+    def _denied(self, exc: ForbiddenError | UnauthorizedError, verb: str) -> APIStatusError:
+        """The same error class and Status, with a message naming verb, resource, namespace."""
+        where = f' in namespace "{self.namespace}"' if self.namespace else ""
+        if not self.namespaced:
+            where = " at the cluster scope"
+        elif not self.namespace:
+            where = " in all namespaces"
+        text = exc.status.message or exc.status.reason or "no message"
+        code = exc.status.code
+        what = "forbidden" if isinstance(exc, ForbiddenError) else "unauthorized"
+        way_out = (
+            "ask a cluster admin for RBAC access, or use another --context"
+            if isinstance(exc, ForbiddenError)
+            else "check the user in your kubeconfig, or pass --token"
+        )
+        return type(exc)(
+            f"{what} ({code}): cannot {verb} {self._resource_name}{where}: {text}; {way_out}",
+            exc.status,
+        )
 
 
 if TYPE_CHECKING:
