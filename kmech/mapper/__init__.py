@@ -30,13 +30,33 @@ from kmech.mapper.errors import (
     NoResourceMatchError,
     ResourceRequiredError,
     ResourceTypeNotFoundError,
+    did_you_mean,
     is_ambiguous,
     is_no_match,
+)
+from kmech.mapper.explain import (
+    CategoryStep,
+    DedupeStep,
+    ExpandStep,
+    KindLookupStep,
+    MappingStep,
+    NoteStep,
+    ParseStep,
+    SplitStep,
+    Step,
+    render_steps,
 )
 from kmech.mapper.interfaces import RESTMapper, RESTMapping, RESTScopeName
 from kmech.mapper.load import bundled_snapshot_dir, load_discovery_dir, load_rest_mapper
 from kmech.mapper.multi import MultiRESTMapper
 from kmech.mapper.priority import PriorityRESTMapper
+from kmech.mapper.resolve import (
+    Candidate,
+    CategoryExpansion,
+    MatchedBy,
+    Resolution,
+    ResolveResult,
+)
 from kmech.mapper.schema import (
     GroupKind,
     GroupResource,
@@ -49,7 +69,8 @@ from kmech.mapper.schema import (
     parse_kind_arg,
     parse_resource_arg,
 )
-from kmech.mapper.shortcut import ShortcutExpander
+from kmech.mapper.shortcut import Expansion, ExpansionRule, ShortcutExpander
+from kmech.mapper.suggest import suggest_names
 
 __all__ = [
     "APIGroup",
@@ -58,7 +79,26 @@ __all__ = [
     "AmbiguousError",
     "AmbiguousKindError",
     "AmbiguousResourceError",
+    "Candidate",
     "CategoryExpander",
+    "CategoryExpansion",
+    "CategoryStep",
+    "DedupeStep",
+    "ExpandStep",
+    "Expansion",
+    "ExpansionRule",
+    "KindLookupStep",
+    "MappingStep",
+    "MatchedBy",
+    "NoteStep",
+    "ParseStep",
+    "Resolution",
+    "ResolveResult",
+    "SplitStep",
+    "Step",
+    "did_you_mean",
+    "render_steps",
+    "suggest_names",
     "DefaultRESTMapper",
     "DiscoveryData",
     "DiscoveryRESTMapper",

@@ -45,11 +45,32 @@ __all__ = [
     "ResourceTypeNotFoundError",
     "is_no_match",
     "is_ambiguous",
+    "did_you_mean",
 ]
 
 
+def did_you_mean(suggestions: Sequence[str]) -> str:
+    """``did you mean "pods" or "podtemplates"?``, or ``""`` without suggestions."""
+    if not suggestions:
+        return ""
+    quoted = [go_quote(s) for s in suggestions]
+    if len(quoted) == 1:
+        return f"did you mean {quoted[0]}?"
+    return "did you mean " + ", ".join(quoted[:-1]) + f" or {quoted[-1]}?"
+
+
 class NoMatchError(MapperError):
-    """Nothing matched the request; the discovery data may be stale (retry after refreshing)."""
+    """Nothing matched the request; the discovery data may be stale (retry after refreshing).
+
+    ``suggestions`` (nearest known names) is filled only by the high-level ``resolve_kind``.
+    """
+
+    suggestions: tuple[str, ...] = ()
+
+    @property
+    def hint(self) -> str:
+        """A "did you mean" sentence for a second output line, or ``""``."""
+        return did_you_mean(self.suggestions)
 
 
 class NoResourceMatchError(NoMatchError):
@@ -157,21 +178,25 @@ class ResourceTypeNotFoundError(MapperError):
     them as a "did you mean" sentence for a second output line.
     """
 
-    def __init__(self, resource: str, *, argument: str = "", suggestions: Sequence[str] = ()):
+    def __init__(
+        self,
+        resource: str,
+        *,
+        argument: str = "",
+        suggestions: Sequence[str] = (),
+        note: str = "",
+    ) -> None:
         super().__init__(f"the server doesn't have a resource type {go_quote(resource)}")
         self.resource = resource
         self.argument = argument or resource
         self.suggestions = tuple(suggestions)
+        self.note = note
 
     @property
     def hint(self) -> str:
-        """``did you mean "pods" or "podtemplates"?``, or ``""`` without suggestions."""
-        if not self.suggestions:
-            return ""
-        quoted = [go_quote(s) for s in self.suggestions]
-        if len(quoted) == 1:
-            return f"did you mean {quoted[0]}?"
-        return "did you mean " + ", ".join(quoted[:-1]) + f" or {quoted[-1]}?"
+        """The note (e.g. the TYPE/NAME reading of ``pods/log``) and the "did you mean"
+        sentence, joined; ``""`` when there is neither."""
+        return " ".join(part for part in (self.note, did_you_mean(self.suggestions)) if part)
 
 
 def is_no_match(err: BaseException) -> bool:
