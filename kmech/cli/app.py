@@ -14,6 +14,12 @@ from dataclasses import dataclass, field
 
 import typer
 
+from kmech.cli.completion import (
+    complete_clusters,
+    complete_contexts,
+    complete_namespaces,
+    complete_users,
+)
 from kmech.errors import KmechError
 from kmech.transport.options import ConnectionOptions
 
@@ -68,14 +74,21 @@ def _global(
         "--kubeconfig",
         help="Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).",
     ),
-    context: str | None = typer.Option(None, "--context", help="The kubeconfig context to use."),
-    cluster: str | None = typer.Option(None, "--cluster", help="The kubeconfig cluster to use."),
-    user: str | None = typer.Option(None, "--user", help="The kubeconfig user to use."),
+    context: str | None = typer.Option(
+        None, "--context", help="The kubeconfig context to use.", autocompletion=complete_contexts
+    ),
+    cluster: str | None = typer.Option(
+        None, "--cluster", help="The kubeconfig cluster to use.", autocompletion=complete_clusters
+    ),
+    user: str | None = typer.Option(
+        None, "--user", help="The kubeconfig user to use.", autocompletion=complete_users
+    ),
     namespace: str | None = typer.Option(
         None,
         "-n",
         "--namespace",
         help="Namespace (default: the context's namespace, else 'default').",
+        autocompletion=complete_namespaces,
     ),
     server: str | None = typer.Option(
         None, "-s", "--server", help="The API server's address and port."

@@ -1,0 +1,1 @@
+complete --command kmech --no-files --arguments "(env _KMECH_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) kmech)" --condition "env _KMECH_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) kmech"

@@ -1,0 +1,137 @@
+"""typer's shell completion protocol, answered without importing typer.
+
+The scripts in ``completions/`` (printed by ``kmech completion SHELL``) call ``kmech`` back on
+every TAB with ``_KMECH_COMPLETE=complete_<shell>`` and the command line in the environment:
+
+- bash: ``COMP_WORDS`` (the words joined by spaces) and ``COMP_CWORD``; one value per line;
+- zsh: ``_TYPER_COMPLETE_ARGS``; an ``_arguments`` call with ``"value":"description"`` pairs,
+  or ``_files`` when nothing matches;
+- fish: ``_TYPER_COMPLETE_ARGS`` and ``_TYPER_COMPLETE_FISH_ACTION`` (``get-args``: lines of
+  ``value<TAB>description``; ``is-args``: exit status 0 when there are candidates, else 1);
+- PowerShell: ``_TYPER_COMPLETE_ARGS`` and ``_TYPER_COMPLETE_WORD_TO_COMPLETE``; lines of
+  ``value:::description``.
+
+:func:`respond` reads that, asks :mod:`kmech.completion.engine`, and writes the answer in the
+same format typer would, so typer's own scripts (``--install-completion``) work unchanged.
+Descriptions are printed as plain text (typer renders them with rich, which can wrap them).
+
+Upstream: typer ``_completion_classes.py`` (BashComplete, ZshComplete, FishComplete,
+PowerShellComplete), click ``shell_completion.py`` (split_arg_string).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+
+from kmech.completion.candidate import Candidate
+
+__all__ = ["SHELLS", "Response", "respond", "split_arg_string", "completion_args", "render"]
+
+_WHITESPACE = re.compile(r"\s")
+
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+class Response:
+    """What to print and the exit status to end with."""
+
+    __slots__ = ("text", "exit_code")
+
+    def __init__(self, text: str | None, exit_code: int = 0) -> None:
+        self.text = text
+        self.exit_code = exit_code
+
+
+def respond(instruction: str, environ: Mapping[str, str] | None = None) -> Response | None:
+    """Answer ``complete_<shell>``; ``None`` for anything else (``source_<shell>``), which the
+    typer app answers."""
+    env = os.environ if environ is None else environ
+    action, _, shell = instruction.partition("_")
+    if action != "complete" or shell not in SHELLS:
+        return None
+    from kmech.completion.engine import complete
+    from kmech.completion.sources import candidates
+    from kmech.completion.spec import load_spec
+
+    args, incomplete = completion_args(shell, env)
+    items = complete(load_spec(), args, incomplete, candidates)
+    return render(shell, items, env)
+
+
+def completion_args(shell: str, env: Mapping[str, str]) -> tuple[list[str], str]:
+    """The complete words after the program name, and the word being completed."""
+    if shell == "bash":
+        cwords = split_arg_string(env.get("COMP_WORDS", ""))
+        cword = int(env.get("COMP_CWORD", "0") or 0)
+        args = cwords[1:cword]
+        incomplete = cwords[cword] if cword < len(cwords) else ""
+        return args, incomplete
+    line = env.get("_TYPER_COMPLETE_ARGS", "")
+    cwords = split_arg_string(line)
+    if shell in ("powershell", "pwsh"):
+        incomplete = env.get("_TYPER_COMPLETE_WORD_TO_COMPLETE", "")
+        return (cwords[1:-1] if incomplete else cwords[1:]), incomplete
+    args = cwords[1:]
+    if args and not line.endswith(" "):
+        return args[:-1], args[-1]
+    return args, ""
+
+
+def render(shell: str, items: list[Candidate], env: Mapping[str, str]) -> Response:
+    """Format ``items`` for ``shell`` exactly as typer's completion classes do."""
+    if shell == "bash":
+        return Response("\n".join(c.value for c in items))
+    if shell == "zsh":
+        if not items:
+            return Response("_files")
+        pairs = "\n".join(_zsh_item(c) for c in items)
+        return Response(f"_arguments '*: :(({pairs}))'")
+    if shell == "fish":
+        action = env.get("_TYPER_COMPLETE_FISH_ACTION", "")
+        lines = [_fish_item(c) for c in items]
+        if action == "get-args":
+            return Response("\n".join(lines))
+        if action == "is-args":
+            return Response(None, 0 if lines else 1)
+        return Response("")
+    return Response("\n".join(f"{c.value}:::{c.help if c.help else ' '}" for c in items))
+
+
+def _zsh_escape(s: str) -> str:
+    return (
+        s.replace('"', '""')
+        .replace("'", "''")
+        .replace("$", "\\$")
+        .replace("`", "\\`")
+        .replace(":", r"\\:")
+    )
+
+
+def _zsh_item(c: Candidate) -> str:
+    if c.help:
+        return f'"{_zsh_escape(c.value)}":"{_zsh_escape(c.help)}"'
+    return f'"{_zsh_escape(c.value)}"'
+
+
+def _fish_item(c: Candidate) -> str:
+    if c.help:
+        return c.value + "\t" + _WHITESPACE.sub(" ", c.help)
+    return c.value
+
+
+def split_arg_string(string: str) -> list[str]:
+    """Split like ``shlex.split``, keeping a partial last token (an open quote) as it is."""
+    import shlex
+
+    lex = shlex.shlex(string, posix=True)
+    lex.whitespace_split = True
+    lex.commenters = ""
+    out: list[str] = []
+    try:
+        for token in lex:
+            out.append(token)
+    except ValueError:
+        out.append(lex.token)
+    return out

@@ -1,0 +1,188 @@
+"""Resource names for TAB, read straight from kubectl's discovery disk cache.
+
+For each API group the resources of every served version are offered, the preferred version
+winning a name (as ``kubectl api-resources`` lists them), subresources left out. Each resource
+is offered as its plural name, as ``plural.group`` (non-core groups) and by its short names; a
+plain plural that two groups serve is offered once. The description is the kind and the
+group-version (``Deployment (apps/v1)``), which zsh and fish show beside the name.
+
+Warm cache (every file younger than kubectl's 6 h TTL): two dozen small JSON reads, no network,
+no import beyond ``json``. Cold or expired cache: one discovery through
+:mod:`kmech.discovery` with a 1 s request timeout, which writes the cache for the next TAB (and
+for kubectl); when that fails, an expired cache is still better than nothing, and no cache
+offers nothing.
+
+The layout matches :mod:`kmech.discovery.disk_cache` (a test pins :func:`safe_host` to it); this
+module reads the files itself because importing the discovery package costs more than a TAB may.
+
+Upstream: kubectl ``pkg/cmd/util/completion.go`` (compGetResourceList: ``api-resources -o name
+--cached``), cli-runtime ``pkg/genericclioptions/config_flags.go`` (computeDiscoverCacheDir).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kmech.completion.candidate import Candidate
+from kmech.completion.files import read_json
+
+__all__ = [
+    "CACHE_TTL_SECONDS",
+    "ResourceEntry",
+    "safe_host",
+    "discovery_dir",
+    "read_cached_resources",
+    "resource_candidates",
+]
+
+CACHE_TTL_SECONDS = 6 * 60 * 60
+"""kubectl's discovery cache TTL, the same as :data:`kmech.discovery.disk_cache.DEFAULT_TTL_SECONDS`."""
+
+_ILLEGAL_FILE_CHARACTERS = re.compile(r"[^()A-Za-z0-9_/.]")
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceEntry:
+    """One resource of one group, at the version that wins it."""
+
+    name: str
+    group: str
+    version: str
+    kind: str
+    short_names: tuple[str, ...]
+    verbs: tuple[str, ...]
+
+    @property
+    def description(self) -> str:
+        gv = f"{self.group}/{self.version}" if self.group else self.version
+        return f"{self.kind} ({gv})"
+
+
+def safe_host(host: str) -> str:
+    """kubectl's cache directory name for a server URL (``https://10.0.0.1:6443`` →
+    ``10.0.0.1_6443``); identical to :func:`kmech.discovery.disk_cache.safe_host`."""
+    schemeless = host.replace("https://", "", 1).replace("http://", "", 1)
+    safe = _ILLEGAL_FILE_CHARACTERS.sub("_", schemeless)
+    cleaned = os.path.normpath(safe) if safe else ""
+    return "" if cleaned == "." else cleaned
+
+
+def discovery_dir(cache_root: Path, server: str) -> Path:
+    """``<cache_root>/discovery/<safe_host(server)>``."""
+    name = safe_host(server)
+    return cache_root / "discovery" / name if name else cache_root / "discovery"
+
+
+def read_cached_resources(
+    directory: Path,
+    *,
+    ttl_seconds: float = CACHE_TTL_SECONDS,
+    wall_clock: Callable[[], float] = time.time,
+) -> tuple[list[ResourceEntry], bool] | None:
+    """The cached resources and whether every file was within the TTL; ``None`` without a
+    readable ``servergroups.json``. Group-versions whose file is missing are skipped."""
+    groups_file = directory / "servergroups.json"
+    now = wall_clock()
+    fresh = _fresh(groups_file, now, ttl_seconds)
+    if fresh is None:
+        return None
+    doc = read_json(groups_file)
+    if doc is None or not isinstance(doc.get("groups"), list):
+        return None
+    entries: list[ResourceEntry] = []
+    for group in doc["groups"]:
+        if not isinstance(group, dict):
+            continue
+        name = str(group.get("name", ""))
+        for version, gv in _versions_preferred_first(group):
+            path = directory.joinpath(*gv.split("/"), "serverresources.json")
+            file_fresh = _fresh(path, now, ttl_seconds)
+            if file_fresh is None:
+                continue
+            fresh = fresh and file_fresh
+            rlist = read_json(path)
+            if rlist is None:
+                continue
+            entries.extend(_entries(rlist, name, version))
+    return _first_per_group(entries), fresh
+
+
+def resource_candidates(
+    entries: list[ResourceEntry], *, verb: str | None = None
+) -> list[Candidate]:
+    """Names, ``name.group`` forms and short names for ``entries``, sorted, each once.
+
+    ``verb`` keeps only resources that support it (``watch`` for ``kmech watch``).
+    """
+    seen: dict[str, Candidate] = {}
+    for e in entries:
+        if verb is not None and verb not in e.verbs:
+            continue
+        desc = e.description
+        forms = [e.name]
+        if e.group:
+            forms.append(f"{e.name}.{e.group}")
+        forms.extend(e.short_names)
+        for form in forms:
+            seen.setdefault(form, Candidate(form, desc))
+    return [seen[k] for k in sorted(seen)]
+
+
+def _fresh(path: Path, now: float, ttl_seconds: float) -> bool | None:
+    try:
+        mtime = os.stat(path).st_mtime
+    except OSError:
+        return None
+    return now <= mtime + ttl_seconds
+
+
+def _versions_preferred_first(group: dict[str, Any]) -> list[tuple[str, str]]:
+    versions: list[tuple[str, str]] = []
+    for v in group.get("versions") or []:
+        if isinstance(v, dict) and isinstance(v.get("version"), str):
+            gv = v.get("groupVersion") or v["version"]
+            versions.append((v["version"], str(gv)))
+    preferred = group.get("preferredVersion")
+    if isinstance(preferred, dict):
+        pv = preferred.get("version")
+        versions.sort(key=lambda item: item[0] != pv)
+    return versions
+
+
+def _entries(rlist: dict[str, Any], group: str, version: str) -> list[ResourceEntry]:
+    out: list[ResourceEntry] = []
+    for r in rlist.get("resources") or []:
+        if not isinstance(r, dict):
+            continue
+        name = r.get("name")
+        if not isinstance(name, str) or not name or "/" in name:
+            continue
+        out.append(
+            ResourceEntry(
+                name=name,
+                group=group,
+                version=version,
+                kind=str(r.get("kind", "")),
+                short_names=tuple(str(s) for s in r.get("shortNames") or ()),
+                verbs=tuple(str(v) for v in r.get("verbs") or ()),
+            )
+        )
+    return out
+
+
+def _first_per_group(entries: list[ResourceEntry]) -> list[ResourceEntry]:
+    seen: set[tuple[str, str]] = set()
+    out: list[ResourceEntry] = []
+    for e in entries:
+        key = (e.group, e.name)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(e)
+    return out

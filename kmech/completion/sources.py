@@ -1,0 +1,212 @@
+"""Candidate sources by name: what each completable option or argument offers.
+
+The generated spec names a source per parameter (``resources``, ``watchable_resources``,
+``namespaces``, ``contexts``, ``clusters``, ``users``, ``limiters``); :func:`candidates` answers
+it for the connection flags already on the command line (``connection`` maps click parameter
+names such as ``kubeconfig``, ``context``, ``server``, ``cache_dir`` to their values). Sources
+never raise: a TAB that cannot be answered offers nothing.
+
+Network use is bounded: resource names need the server only on a cold discovery cache, and
+namespaces only when their 30 s cache expired; each such request times out after 1 s.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from kmech.completion.candidate import Candidate
+
+__all__ = ["SOURCES", "candidates", "cache_root"]
+
+FETCH_TIMEOUT_SECONDS = 1.0
+
+Connection = dict[str, str]
+
+
+def candidates(source: str, connection: Connection) -> list[Candidate]:
+    """The candidates of ``source`` (unknown names offer nothing)."""
+    fn = SOURCES.get(source)
+    if fn is None:
+        return []
+    return fn(connection)
+
+
+def cache_root(connection: Connection) -> Path:
+    """``--cache-dir``, else ``$KUBECACHEDIR``, else ``~/.kube/cache`` (kubectl's rule)."""
+    flag = connection.get("cache_dir")
+    if flag:
+        return Path(os.path.expanduser(flag))
+    env = os.environ.get("KUBECACHEDIR", "")
+    if env:
+        return Path(env)
+    return Path(os.path.expanduser("~")) / ".kube" / "cache"
+
+
+# -- kubeconfig ----------------------------------------------------------------------------
+
+
+def _summary(connection: Connection):  # type: ignore[no-untyped-def]
+    from kmech.completion.kubeconfig import kubeconfig_paths, load_summary
+
+    return load_summary(kubeconfig_paths(connection.get("kubeconfig")), cache_root(connection))
+
+
+def contexts(connection: Connection) -> list[Candidate]:
+    """Context names; the description names the cluster and namespace."""
+    summary = _summary(connection)
+    out = []
+    for name, ctx in summary.contexts.items():
+        parts = [f"cluster {ctx['cluster']}"] if ctx.get("cluster") else []
+        if ctx.get("namespace"):
+            parts.append(f"namespace {ctx['namespace']}")
+        if name == summary.current_context:
+            parts.insert(0, "current")
+        out.append(Candidate(name, ", ".join(parts) or None))
+    return out
+
+
+def clusters(connection: Connection) -> list[Candidate]:
+    """Cluster names; the description is the server URL."""
+    return [
+        Candidate(name, server or None) for name, server in _summary(connection).clusters.items()
+    ]
+
+
+def users(connection: Connection) -> list[Candidate]:
+    """User names (never their credentials)."""
+    return [Candidate(name) for name in _summary(connection).users]
+
+
+def _selection(connection: Connection):  # type: ignore[no-untyped-def]
+    from kmech.completion.kubeconfig import select
+
+    return select(
+        _summary(connection),
+        context=connection.get("context"),
+        cluster=connection.get("cluster"),
+        user=connection.get("user"),
+        server=connection.get("server"),
+        namespace=connection.get("namespace"),
+    )
+
+
+# -- resources -----------------------------------------------------------------------------
+
+
+def resources(connection: Connection) -> list[Candidate]:
+    """Every resource name, ``name.group`` and short name the server serves."""
+    return _resources(connection, verb=None)
+
+
+def watchable_resources(connection: Connection) -> list[Candidate]:
+    """As :func:`resources`, only resources that support ``watch``."""
+    return _resources(connection, verb="watch")
+
+
+def _resources(connection: Connection, *, verb: str | None) -> list[Candidate]:
+    from kmech.completion.resources import (
+        discovery_dir,
+        read_cached_resources,
+        resource_candidates,
+    )
+
+    server = _selection(connection).server
+    if not server:
+        return []
+    directory = discovery_dir(cache_root(connection), server)
+    cached = read_cached_resources(directory)
+    if cached is None or not cached[1]:
+        if _fetch_discovery(connection):
+            cached = read_cached_resources(directory) or cached
+    if cached is None:
+        return []
+    return resource_candidates(cached[0], verb=verb)
+
+
+def _connection_options(connection: Connection):  # type: ignore[no-untyped-def]
+    from kmech.transport.options import ConnectionOptions
+
+    return ConnectionOptions(
+        kubeconfig=connection.get("kubeconfig"),
+        context=connection.get("context"),
+        cluster=connection.get("cluster"),
+        user=connection.get("user"),
+        server=connection.get("server"),
+        namespace=connection.get("namespace"),
+        request_timeout_seconds=FETCH_TIMEOUT_SECONDS,
+    )
+
+
+def _fetch_discovery(connection: Connection) -> bool:
+    """One discovery, written to kubectl's disk cache; ``False`` when it failed."""
+    from kmech.discovery.client import HTTPDiscoveryClient
+    from kmech.discovery.disk_cache import CachedDiscoveryClient, DiskCache, discovery_cache_dir
+    from kmech.errors import KmechError
+    from kmech.transport.client import RESTClient
+
+    try:
+        with RESTClient.from_options(_connection_options(connection)) as client:
+            cache = DiskCache(discovery_cache_dir(cache_root(connection), client.server))
+            cached = CachedDiscoveryClient(HTTPDiscoveryClient(client), cache)
+            cached.server_groups_and_resources()
+    except KmechError:
+        return False
+    return True
+
+
+# -- namespaces ----------------------------------------------------------------------------
+
+
+def namespaces(connection: Connection) -> list[Candidate]:
+    """Namespace names from the 30 s cache, refreshed with one 1 s request when expired."""
+    from kmech.completion import namespaces as ns
+
+    selection = _selection(connection)
+    if not selection.server:
+        return []
+    path = ns.cache_file(cache_root(connection), selection.server, selection.user)
+    cached = ns.cached_namespaces(path)
+    names = cached[0] if cached is not None else None
+    if cached is None or not cached[1]:
+        fetched = _fetch_namespaces(connection)
+        if fetched is not None:
+            ns.store(path, fetched)
+            names = fetched
+    return [Candidate(n) for n in names or []]
+
+
+def _fetch_namespaces(connection: Connection) -> list[str] | None:
+    from kmech.completion.namespaces import REFRESH_TIMEOUT_SECONDS, names_from_list
+    from kmech.errors import KmechError
+    from kmech.transport.client import RESTClient
+
+    options = _connection_options({k: v for k, v in connection.items() if k != "namespace"})
+    try:
+        with RESTClient.from_options(options) as client:
+            doc = client.get_json("/api/v1/namespaces", timeout=REFRESH_TIMEOUT_SECONDS)
+    except KmechError:
+        return None
+    return names_from_list(doc) if isinstance(doc, dict) else None
+
+
+# -- limiters ------------------------------------------------------------------------------
+
+
+def limiters(connection: Connection) -> list[Candidate]:
+    """Rate limiter presets and expression starters for ``backoff --limiter``."""
+    from kmech.completion.limiters import limiter_candidates
+
+    return limiter_candidates()
+
+
+SOURCES: dict[str, Callable[[Connection], list[Candidate]]] = {
+    "resources": resources,
+    "watchable_resources": watchable_resources,
+    "namespaces": namespaces,
+    "contexts": contexts,
+    "clusters": clusters,
+    "users": users,
+    "limiters": limiters,
+}

@@ -1,0 +1,55 @@
+"""The checked-in completion scripts and command spec are what the current CLI generates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kmech.cli.completion import generated_files
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def generated() -> dict[Path, str]:
+    return generated_files(REPO)
+
+
+def test_expected_files(generated: dict[Path, str]) -> None:
+    names = sorted(str(p.relative_to(REPO)) for p in generated)
+    assert names == [
+        "completions/_kmech",
+        "completions/kmech.bash",
+        "completions/kmech.fish",
+        "completions/kmech.ps1",
+        "kmech/completion/_spec.py",
+    ]
+
+
+def test_checked_in_files_match(generated: dict[Path, str]) -> None:
+    stale = [
+        str(path.relative_to(REPO))
+        for path, text in generated.items()
+        if not path.exists() or path.read_text(encoding="utf-8") != text
+    ]
+    assert stale == [], "regenerate with: python -m kmech.cli.completion --write"
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish", "powershell"])
+def test_kmech_completion_prints_the_checked_in_script(shell: str) -> None:
+    from typer.testing import CliRunner
+
+    from kmech.cli.app import app
+    from kmech.cli.completion import SCRIPT_FILES
+
+    result = CliRunner().invoke(app, ["completion", shell])
+    assert result.exit_code == 0
+    assert result.output == (REPO / "completions" / SCRIPT_FILES[shell]).read_text()
+
+
+def test_scripts_carry_no_data() -> None:
+    for path in (REPO / "completions").iterdir():
+        text = path.read_text()
+        assert "_KMECH_COMPLETE" in text
+        assert "deployments" not in text and "kind-dev" not in text
