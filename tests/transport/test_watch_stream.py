@@ -105,11 +105,10 @@ def test_idle_timeout(scripted: ScriptedServer) -> None:
 
 
 def test_close_from_another_thread_unblocks_reader(scripted: ScriptedServer) -> None:
-    first_sent = threading.Event()
+    first_read = threading.Event()
 
     def watch(h: http.server.BaseHTTPRequestHandler) -> None:
         send_chunked(h, [event(0) + b"\n"])
-        first_sent.set()
         scripted.release.wait(30)
 
     scripted.routes["/w"] = watch
@@ -123,6 +122,7 @@ def test_close_from_another_thread_unblocks_reader(scripted: ScriptedServer) -> 
             try:
                 for e in stream:
                     got.append(e)
+                    first_read.set()
             except BaseException as exc:  # noqa: BLE001 - reported below
                 errors.append(exc)
             finally:
@@ -130,7 +130,7 @@ def test_close_from_another_thread_unblocks_reader(scripted: ScriptedServer) -> 
 
         reader = threading.Thread(target=read, name="test:reader")
         reader.start()
-        assert first_sent.wait(10)
+        assert first_read.wait(10)  # the reader now blocks in recv
         stream.close()
         assert done.wait(5), "reader still blocked after close()"
         reader.join(5)
