@@ -189,8 +189,7 @@ class BucketRateLimiter:
         self.clock: PassiveClock = clock if clock is not None else RealClock()
 
     def when(self, item: Hashable) -> Duration:
-        t = self.clock.now()
-        return self.bucket.reserve(t).delay_from(t)
+        return self.bucket.delay(self.clock.now())
 
     def num_requeues(self, item: Hashable) -> int:
         return 0

@@ -110,8 +110,20 @@ class TokenBucket:
     def delay(self, t: int) -> Duration:
         """``Reserve().DelayFrom(t)`` with both evaluated at ``t``: what client-go's bucket
         limiter returns, without the few microseconds real client-go loses between its two
-        ``time.Now()`` reads."""
-        return self.reserve(t).delay_from(t)
+        ``time.Now()`` reads. Same state change as :meth:`reserve`, without the Reservation."""
+        with self._lock:
+            if self._limit == INF:
+                return Duration(0)
+            tokens = self._advance(t) - 1
+            wait = 0
+            if tokens < 0:
+                wait = self._duration_from_tokens(-tokens)
+            if self._burst < 1:
+                return MAX_DURATION
+            self._last = t
+            self._tokens = tokens
+            # DelayFrom(t) of a reservation acting at t + wait: clamp to [0, InfDuration].
+            return Duration(wait) if wait > 0 else Duration(0)
 
     def _advance(self, t: int) -> float:
         last = self._last
