@@ -205,11 +205,17 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
 
 
 def status_error(
-    status: Status, *, server: str = "", retry_after_seconds: float | None = None
+    status: Status,
+    *,
+    server: str = "",
+    retry_after_seconds: float | None = None,
+    request: str = "",
 ) -> APIStatusError:
     """Map a non-2xx Status to the matching error with a message that names the way out.
 
-    ``server`` is the server URL (no credentials) and is named in 401 messages.
+    ``server`` is the server URL (no credentials) and is named in 401 messages. ``request``
+    (e.g. ``GET /api/v1/namespaces/shop/pods``) names what was refused when a 403 carries no
+    message of its own (kube-apiserver's message already names verb, resource and namespace).
     """
     code = status.code
     if code == 401:
@@ -220,14 +226,15 @@ def status_error(
             status,
         )
     if code == 403:
-        text = status.message or "forbidden"
+        text = status.message or (f"{request} was denied" if request else "access denied")
         return ForbiddenError(
             f"forbidden (403): {text}; ask a cluster admin for RBAC access, or use another --context",
             status,
         )
     if code == 429:
         return TooManyRequestsError(
-            f"too many requests (429): {status.message or 'the server is throttling'}; retry later",
+            f"too many requests (429): {(status.message or 'the server is throttling').rstrip('.')}; "
+            "retry later",
             status,
             retry_after_seconds,
         )

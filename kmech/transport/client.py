@@ -207,7 +207,7 @@ class RESTClient:
         self._log(method, url, raw.status, raw.reason or "", started, all_headers, response_headers)
         response = Response(status=raw.status, headers=response_headers, body=raw.data or b"")
         if raise_for_status and not 200 <= response.status < 300:
-            raise self._status_error(response)
+            raise self._status_error(response, f"{method.upper()} {path}")
         return response
 
     def get_json(
@@ -262,7 +262,9 @@ class RESTClient:
                 raise translate(exc, server=self.server, timeout=read_idle_timeout) from exc
             finally:
                 raw.release_conn()
-            raise self._status_error(Response(raw.status, response_headers, data or b""))
+            raise self._status_error(
+                Response(raw.status, response_headers, data or b""), f"GET {path}"
+            )
         return WatchStream(raw, server=self.server, read_idle_timeout=read_idle_timeout)
 
     def close(self) -> None:
@@ -278,7 +280,7 @@ class RESTClient:
     def _effective(self, limit: float | None) -> float:
         return limit if limit is not None and limit > 0 else DEFAULT_READ_TIMEOUT
 
-    def _status_error(self, response: Response) -> Exception:
+    def _status_error(self, response: Response, request: str) -> Exception:
         try:
             decoded: Any = json.loads(response.body) if response.body else None
         except (json.JSONDecodeError, UnicodeDecodeError):
@@ -291,6 +293,7 @@ class RESTClient:
             status,
             server=self.server,
             retry_after_seconds=parse_retry_after(response.headers.get("retry-after")),
+            request=request,
         )
 
     def _log(

@@ -37,8 +37,11 @@ def format_seconds(seconds: float | None) -> str:
 
 def _unwrap(exc: BaseException) -> BaseException:
     """urllib3 wraps the real error in MaxRetryError.reason (and SSLError in its args)."""
-    while isinstance(exc, u3.MaxRetryError) and getattr(exc, "reason", None) is not None:
-        exc = exc.reason
+    while isinstance(exc, u3.MaxRetryError):
+        reason: BaseException | None = getattr(exc, "reason", None)
+        if reason is None:
+            break
+        exc = reason
     return exc
 
 
