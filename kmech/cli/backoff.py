@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
 
+from kmech.cli.completion import complete_limiters, output_formats
+
 if TYPE_CHECKING:
     from kmech.workqueue.schedule import Schedule
     from kmech.workqueue.simulate import SimulationResult
@@ -84,7 +86,11 @@ def register(app: typer.Typer) -> None:
             help="Failures per item (default 1; with --fail-rate, the most per item, default 100).",
         ),
         limiter: str = typer.Option(
-            "default", "--limiter", "-l", help="The limiter expression or preset."
+            "default",
+            "--limiter",
+            "-l",
+            help="The limiter expression or preset.",
+            autocompletion=complete_limiters,
         ),
         items: int = typer.Option(
             1, "--items", "-k", help="Distinct items (item-000, item-001, ...)."
@@ -116,7 +122,13 @@ def register(app: typer.Typer) -> None:
         seed: int | None = typer.Option(
             None, "--seed", help="Seed for --fail-rate and for backoff jitter."
         ),
-        output: str | None = typer.Option(None, "-o", "--output", help="table, json, yaml or csv."),
+        output: str | None = typer.Option(
+            None,
+            "-o",
+            "--output",
+            help="table, json, yaml or csv.",
+            autocompletion=output_formats("table", "json", "yaml", "csv"),
+        ),
     ) -> None:
         from kmech.cli.app import global_options
 

@@ -100,14 +100,11 @@ def completion_script(shell: str) -> str:
 
 def _source(name: str, doc: str) -> Callable[[typer.Context, str], list[tuple[str, str]]]:
     def callback(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+        from kmech.completion.engine import filter_candidates
         from kmech.completion.sources import candidates
 
-        connection = _connection_from_context(ctx)
-        return [
-            (c.value, c.help or "")
-            for c in candidates(name, connection)
-            if c.value.startswith(incomplete)
-        ]
+        found = candidates(name, _connection_from_context(ctx))
+        return [(c.value, c.help or "") for c in filter_candidates(name, found, incomplete)]
 
     callback.__doc__ = doc
     callback.__name__ = callback.__qualname__ = f"complete_{name}"

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
 
+from kmech.cli.completion import complete_resources, output_formats
+
 if TYPE_CHECKING:
     from kmech.discovery.client import DiscoveryDocuments
     from kmech.mapper import DiscoveryRESTMapper
@@ -173,9 +175,15 @@ def register(app: typer.Typer) -> None:
     @app.command("resolve", help=HELP)
     def resolve_command(
         ctx: typer.Context,
-        names: list[str] = typer.Argument(None, metavar="NAME...", show_default=False),  # noqa: B008
+        names: list[str] = typer.Argument(  # noqa: B008
+            None, metavar="NAME...", show_default=False, autocompletion=complete_resources
+        ),
         output: str | None = typer.Option(
-            None, "-o", "--output", help="Output format: wide|name|json|yaml."
+            None,
+            "-o",
+            "--output",
+            help="Output format: wide|name|json|yaml.",
+            autocompletion=output_formats("wide", "name", "json", "yaml"),
         ),
         explain: bool = typer.Option(
             False, "--explain", help="Explain every step: parsing, rules, candidates, priorities."

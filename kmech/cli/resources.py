@@ -8,6 +8,8 @@ from typing import Annotated, TextIO
 
 import typer
 
+from kmech.cli.completion import output_formats
+
 OUTPUTS = ("table", "wide", "name", "json", "yaml")
 
 
@@ -133,7 +135,11 @@ def register(app: typer.Typer) -> None:
     def resources_command(
         ctx: typer.Context,
         output: str | None = typer.Option(
-            None, "-o", "--output", help="Output format: wide|name|json|yaml."
+            None,
+            "-o",
+            "--output",
+            help="Output format: wide|name|json|yaml.",
+            autocompletion=output_formats("wide", "name", "json", "yaml"),
         ),
         api_group: str | None = typer.Option(
             None, "--api-group", help="Only resources in this API group ('' for core)."

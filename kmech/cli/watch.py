@@ -28,6 +28,12 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
 
+from kmech.cli.completion import (
+    complete_namespaces,
+    complete_watchable_resources,
+    output_formats,
+)
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -82,11 +88,18 @@ def register(app: typer.Typer) -> None:
     def watch(
         ctx: typer.Context,
         resources: str = typer.Argument(
-            ..., metavar="RESOURCE[,RESOURCE...]", help="Resources, as kubectl get takes them."
+            ...,
+            metavar="RESOURCE[,RESOURCE...]",
+            help="Resources, as kubectl get takes them.",
+            autocompletion=complete_watchable_resources,
         ),
         name: str | None = typer.Argument(None, metavar="[NAME]", help="Watch one object."),
         namespace: str | None = typer.Option(
-            None, "-n", "--namespace", help="Namespace (default: the context's namespace)."
+            None,
+            "-n",
+            "--namespace",
+            help="Namespace (default: the context's namespace).",
+            autocompletion=complete_namespaces,
         ),
         all_namespaces: bool = typer.Option(
             False, "-A", "--all-namespaces", help="Watch in all namespaces."
@@ -106,7 +119,11 @@ def register(app: typer.Typer) -> None:
             None, "--timeout", help="Stop after this long, with exit 0 (Go duration)."
         ),
         output: str | None = typer.Option(
-            None, "-o", "--output", help="table|wide|json|yaml|jsonl|name."
+            None,
+            "-o",
+            "--output",
+            help="table|wide|json|yaml|jsonl|name.",
+            autocompletion=output_formats("table", "wide", "json", "yaml", "jsonl", "name"),
         ),
         trace: bool = typer.Option(False, "--trace", help="Show the reflector's lifecycle."),
         show_secrets: bool = typer.Option(

@@ -25,7 +25,10 @@ from dataclasses import dataclass, field
 from kmech.completion.candidate import Candidate
 from kmech.completion.spec import CommandSpec, ParamSpec
 
-__all__ = ["Level", "complete", "resolve"]
+__all__ = ["Level", "complete", "resolve", "filter_candidates"]
+
+COMMA_LISTS = frozenset({"resources", "watchable_resources"})
+"""Sources whose values kubectl accepts as a comma-separated list (``kubectl get po,deploy``)."""
 
 SourceLookup = Callable[[str, dict[str, str]], list[Candidate]]
 
@@ -85,6 +88,15 @@ def complete(
     return _names(level, incomplete)
 
 
+def filter_candidates(source: str, found: list[Candidate], incomplete: str) -> list[Candidate]:
+    """``found`` that start with ``incomplete``; for a comma-separated list of resources
+    (``deployments,po``) only the last item is completed and the rest is kept in front."""
+    if source in COMMA_LISTS and "," in incomplete:
+        head, _, last = incomplete.rpartition(",")
+        return [Candidate(f"{head},{c.value}", c.help) for c in found if c.value.startswith(last)]
+    return [c for c in found if c.value.startswith(incomplete)]
+
+
 # -- what to complete ------------------------------------------------------------------------
 
 
@@ -136,7 +148,7 @@ def _values(
             found = [Candidate(c) for c in param["choices"] or []]
         else:
             found = sources(source, connection)
-        return [c for c in found if c.value.startswith(incomplete)]
+        return filter_candidates(source, found, incomplete)
     choices = param["choices"]
     if choices is not None:
         if param["case_sensitive"]:
