@@ -53,6 +53,7 @@ class TraceEvent:
     at: int = 0  # clock time in ns
     resource_version: str = ""
     page: int = 0
+    total_pages: int = 0  # 0 when unknown (the server sent no remainingItemCount)
     items: int = 0
     events: int = 0
     delay: Duration | None = None
@@ -68,7 +69,8 @@ class TraceEvent:
         if k is TraceKind.LIST_START:
             return f"LIST rv={rv or '(none)'}"
         if k is TraceKind.LIST_PAGE:
-            return f"LIST page {self.page} ({self.items} items so far)"
+            of = f" of {self.total_pages}" if self.total_pages else ""
+            return f"LIST page {self.page}{of} ({self.items} items so far)"
         if k is TraceKind.LIST_DONE:
             return f"LIST done: {self.items} items at rv={rv}"
         if k is TraceKind.LIST_FALLBACK:

@@ -375,9 +375,11 @@ class Reflector:
             items.extend(result.items)
             if self._hooks:
                 total = 0
-                if result.remaining is not None and page_size:
+                if not result.continue_token:
+                    total = page
+                elif result.remaining is not None and page_size:
                     total = page + math.ceil(result.remaining / page_size)
-                self._trace(TraceKind.LIST_PAGE, page=page, items=len(items), events=total)
+                self._trace(TraceKind.LIST_PAGE, page=page, items=len(items), total_pages=total)
             if not result.continue_token:
                 return items, list_rv, paginated
             paginated = True

@@ -259,8 +259,8 @@ class FakeControllerSource:
         self._watches: list[FakeWatch] = []
         self._snapshots: dict[str, tuple[int, list[Object]]] = {}
         self._token_seq = itertools.count(1)
-        self._list_errors: deque[KmechError] = deque()
-        self._watch_errors: deque[KmechError] = deque()
+        self._list_errors: deque[KmechError | None] = deque()
+        self._watch_errors: deque[KmechError | None] = deque()
         self._ignore_limit = False
         self.expire_in_stream = expire_in_stream
         self.requests: list[RecordedRequest] = []
@@ -389,13 +389,13 @@ class FakeControllerSource:
         with self._lock:
             self._snapshots.clear()
 
-    def fail_next_lists(self, *errors: KmechError) -> None:
-        """The next ``len(errors)`` LIST requests raise these, in order."""
+    def fail_next_lists(self, *errors: KmechError | None) -> None:
+        """The next ``len(errors)`` LIST requests raise these, in order (``None``: answer normally)."""
         with self._lock:
             self._list_errors.extend(errors)
 
-    def fail_next_watches(self, *errors: KmechError) -> None:
-        """The next ``len(errors)`` WATCH requests raise these, in order."""
+    def fail_next_watches(self, *errors: KmechError | None) -> None:
+        """The next ``len(errors)`` WATCH requests raise these, in order (``None``: answer normally)."""
         with self._lock:
             self._watch_errors.extend(errors)
 
@@ -432,7 +432,9 @@ class FakeControllerSource:
             self.requests.append(RecordedRequest("list", options))
             self._lock.notify_all()
             if self._list_errors:
-                raise self._list_errors.popleft()
+                list_err = self._list_errors.popleft()
+                if list_err is not None:
+                    raise list_err
             if options.continue_token:
                 snap = self._snapshots.get(options.continue_token.split(":")[0])
                 if snap is None:
@@ -469,7 +471,9 @@ class FakeControllerSource:
             self.requests.append(RecordedRequest("watch", options))
             self._lock.notify_all()
             if self._watch_errors:
-                raise self._watch_errors.popleft()
+                watch_err = self._watch_errors.popleft()
+                if watch_err is not None:
+                    raise watch_err
             w = FakeWatch(self, options)
             rv = options.resource_version
             if rv in ("", "0") or options.send_initial_events:
