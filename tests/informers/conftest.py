@@ -24,6 +24,7 @@ from kmech.informers import (
     WatchEvent,
 )
 
+_MINUTE = Duration(60 * SECOND)
 SAFETY_TIMEOUT = 10.0  # seconds; a safety net only, never expected to elapse
 
 
@@ -184,7 +185,7 @@ def step_when_waiting(clock: FakeClock, d: Duration, timeout: float = SAFETY_TIM
 class ClockPump:
     """Steps a FakeClock by ``step`` whenever a thread waits on it (background thread)."""
 
-    def __init__(self, clock: FakeClock, step: Duration = Duration(60 * SECOND)) -> None:
+    def __init__(self, clock: FakeClock, step: Duration = _MINUTE) -> None:
         self.clock = clock
         self.step = step
         self.done = threading.Event()

@@ -246,7 +246,7 @@ def test_s19_refused_watch_retries_watch_with_growing_backoff(make_informer, clo
     informer.start()
     for i in range(4):
         assert src.wait_for_requests(2 + i)
-        assert wait_until(lambda: len(trace.of(TraceKind.BACKOFF)) == i + 1)
+        assert wait_until(lambda n=i + 1: len(trace.of(TraceKind.BACKOFF)) == n)
         step_when_waiting(clock, trace.of(TraceKind.BACKOFF)[-1].delay)
     assert src.wait_for_watches(1)
     assert [(r.verb, r.options.resource_version) for r in src.requests] == [("list", "0")] + [
