@@ -156,10 +156,16 @@ def _configure_logging(verbosity: int) -> None:
         level = logging.INFO
     root = logging.getLogger("kmech")
     root.setLevel(level)
-    if not root.handlers:
+    handler = next((h for h in root.handlers if getattr(h, "name", "") == "kmech-cli"), None)
+    if handler is None:
         handler = logging.StreamHandler(sys.stderr)
+        handler.set_name("kmech-cli")
         handler.setFormatter(logging.Formatter("%(message)s"))
         root.addHandler(handler)
+    elif isinstance(handler, logging.StreamHandler):
+        # Follow the current stderr (main() may run several times in one process, e.g. tests);
+        # not setStream(), which flushes the old stream even when it is already closed.
+        handler.stream = sys.stderr
     root.propagate = False
 
 
