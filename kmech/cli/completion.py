@@ -160,7 +160,7 @@ LIMITER_SIGNATURES = {
     "bucket": "bucket(QPS, BURST): BucketRateLimiter",
     "max": "max(EXPR, EXPR, ...): MaxOfRateLimiter",
     "maxwait": "maxwait(EXPR, MAX): WithMaxWaitRateLimiter",
-    "seq": "seq(D1, D2, ..., [stop]): fixed delays, the last repeats",
+    "seq": "seq(D1, D2, ...): fixed delays, the last repeats (a final stop gives up)",
     "backoff": "backoff(duration=, factor=, jitter=, steps=, cap=, reset=): wait.Backoff",
 }
 

@@ -1078,6 +1078,6 @@ LIMITERS: list[tuple[str, str]] = [
     ("bucket(", "bucket(QPS, BURST): BucketRateLimiter"),
     ("max(", "max(EXPR, EXPR, ...): MaxOfRateLimiter"),
     ("maxwait(", "maxwait(EXPR, MAX): WithMaxWaitRateLimiter"),
-    ("seq(", "seq(D1, D2, ..., [stop]): fixed delays, the last repeats"),
+    ("seq(", "seq(D1, D2, ...): fixed delays, the last repeats (a final stop gives up)"),
     ("backoff(", "backoff(duration=, factor=, jitter=, steps=, cap=, reset=): wait.Backoff"),
 ]

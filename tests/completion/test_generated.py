@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -38,14 +40,16 @@ def test_checked_in_files_match(generated: dict[Path, str]) -> None:
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish", "powershell"])
 def test_kmech_completion_prints_the_checked_in_script(shell: str) -> None:
-    from typer.testing import CliRunner
-
-    from kmech.cli.app import app
     from kmech.cli.completion import SCRIPT_FILES
 
-    result = CliRunner().invoke(app, ["completion", shell])
-    assert result.exit_code == 0
-    assert result.output == (REPO / "completions" / SCRIPT_FILES[shell]).read_text()
+    proc = subprocess.run(
+        [sys.executable, "-m", "kmech", "completion", shell],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout == (REPO / "completions" / SCRIPT_FILES[shell]).read_text()
 
 
 def test_scripts_carry_no_data() -> None:
