@@ -13,8 +13,11 @@ from kmech.workqueue.backoff import (
     exponential_backoff,
     jitter,
 )
+from kmech.workqueue.delaying_queue import DelayingQueue
 from kmech.workqueue.expression import LimiterExpression, parse_limiter
+from kmech.workqueue.metrics import InMemoryMetricsProvider, MetricsProvider, QueueMetricsSnapshot
 from kmech.workqueue.presets import PRESETS, Preset
+from kmech.workqueue.queue import Queue
 from kmech.workqueue.rate_limiters import (
     BucketRateLimiter,
     ItemExponentialFailureRateLimiter,
@@ -26,6 +29,7 @@ from kmech.workqueue.rate_limiters import (
     default_controller_rate_limiter,
     default_item_based_rate_limiter,
 )
+from kmech.workqueue.rate_limiting_queue import RateLimitingQueue
 from kmech.workqueue.schedule import (
     Call,
     CallOp,
@@ -39,6 +43,7 @@ from kmech.workqueue.schedule import (
     run_sequential,
     run_steps,
 )
+from kmech.workqueue.simulate import SimulationConfig, SimulationResult, simulate
 from kmech.workqueue.token_bucket import INF, Reservation, TokenBucket
 from kmech.workqueue.virtual_clock import VirtualClock
 
@@ -48,32 +53,41 @@ __all__ = [
     "BucketRateLimiter",
     "Call",
     "CallOp",
-    "INF",
-    "ItemExponentialFailureRateLimiter",
-    "ItemFastSlowRateLimiter",
-    "LimiterExpression",
-    "MaxOfRateLimiter",
-    "PRESETS",
-    "Pattern",
-    "Preset",
-    "RateLimiter",
-    "Reservation",
-    "Schedule",
-    "ScriptCall",
-    "SequenceRateLimiter",
-    "TokenBucket",
-    "VirtualClock",
-    "WaitTimeoutError",
-    "WithMaxWaitRateLimiter",
     "default_controller_rate_limiter",
     "default_item_based_rate_limiter",
+    "DelayingQueue",
     "exponential_backoff",
+    "INF",
+    "InMemoryMetricsProvider",
+    "ItemExponentialFailureRateLimiter",
+    "ItemFastSlowRateLimiter",
     "jitter",
+    "LimiterExpression",
     "load_script",
+    "MaxOfRateLimiter",
+    "MetricsProvider",
     "parse_limiter",
+    "Pattern",
+    "Preset",
+    "PRESETS",
+    "Queue",
+    "QueueMetricsSnapshot",
+    "RateLimiter",
+    "RateLimitingQueue",
+    "Reservation",
     "run_instant",
     "run_rounds",
     "run_script",
     "run_sequential",
     "run_steps",
+    "Schedule",
+    "ScriptCall",
+    "SequenceRateLimiter",
+    "simulate",
+    "SimulationConfig",
+    "SimulationResult",
+    "TokenBucket",
+    "VirtualClock",
+    "WaitTimeoutError",
+    "WithMaxWaitRateLimiter",
 ]

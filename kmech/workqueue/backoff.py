@@ -172,8 +172,9 @@ def exponential_backoff(backoff: Backoff, condition: Callable[[], bool], *, cloc
     return on success, raise :class:`WaitTimeoutError` when the steps are used up.
 
     ``backoff`` is copied, as upstream passes it by value. At most ``steps`` runs (``steps − 1``
-    sleeps); fewer when the cap is reached, because reaching the cap sets ``steps`` to 0 (for
-    ``{5ms, ×2, steps 25, cap 1000s}``: 19 runs, 18 sleeps, the last of 655.36 s). With
+    sleeps); fewer when the cap is reached, because the step that reaches it sets ``steps`` to 0
+    and the loop ends after that step's sleep without running the condition again (for
+    ``{5ms, ×2, steps 25, cap 1000s}``: 18 runs and 18 sleeps, the last of 655.36 s). With
     ``steps`` 0 the condition never runs.
 
     Upstream: kubernetes/apimachinery ``pkg/util/wait/backoff.go``, ExponentialBackoff.

@@ -162,8 +162,8 @@ def simulate(
 ) -> SimulationResult:
     """Run the simulation; ``limiter`` must read its time from ``clock`` (if it reads time).
 
-    A delay of ``InfDuration`` means the item is never retried: it counts as given up and is
-    forgotten by the workers, and the drain time ignores it.
+    A delay of ``InfDuration`` means the item is never retried: it counts as given up, and the
+    simulation ends without waiting the 292 years.
     """
     if config.workers < 1:
         raise ValueError("workers must be at least 1")
@@ -244,7 +244,6 @@ def simulate(
                 failures += 1
                 if delay == MAX_DURATION:
                     gave_up += 1
-                    forget(item)
                 else:
                     sum_delays += delay
                     if delay > max_delay:
@@ -263,6 +262,9 @@ def simulate(
         if waiting > peak_waiting:
             peak_waiting = waiting
         t_release = release_due(now)
+        if t_release is not None and t_release >= MAX_DURATION:
+            # Only InfDuration delays wait this long (292 years): those retries never come.
+            t_release = None
 
     queue.update_unfinished_work()
     queue.shut_down()
