@@ -185,8 +185,12 @@ class ResourceTypeNotFoundError(MapperError):
         argument: str = "",
         suggestions: Sequence[str] = (),
         note: str = "",
+        group: str = "",
     ) -> None:
-        super().__init__(f"the server doesn't have a resource type {go_quote(resource)}")
+        # kubectl >= 1.33 (cmdutil.CheckErr on a NoResourceMatchError) names the group part.
+        in_group = f" in group {go_quote(group)}" if group else ""
+        super().__init__(f"the server doesn't have a resource type {go_quote(resource)}{in_group}")
+        self.group = group
         self.resource = resource
         self.argument = argument or resource
         self.suggestions = tuple(suggestions)

@@ -520,6 +520,7 @@ def mapping_for(mapper: DiscoveryRESTMapper, piece: str, rec: Recorder | None = 
 
         err = ResourceTypeNotFoundError(
             group_resource.resource,
+            group=group_resource.group,
             argument=piece,
             suggestions=suggest_names(mapper, piece),
             note=note,
