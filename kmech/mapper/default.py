@@ -71,12 +71,18 @@ def coerce_resource_for_matching(resource: GroupVersionResource) -> GroupVersion
     return GroupVersionResource(resource.group, version, resource.resource.lower())
 
 
+_Key = tuple[str, str, str]
+
+
 class DefaultRESTMapper:
     """Resource↔kind tables for the group-versions in ``default_group_versions``.
 
     Build it with :meth:`add_specific` / :meth:`add`; after that it is read-only. Results of
     the plural lookups are sorted by the position of their group-version in
-    ``default_group_versions``, then by name.
+    ``default_group_versions``, then by name. The tables are keyed by plain
+    ``(group, version, name)`` tuples (hashing them is several times cheaper than hashing the
+    dataclasses, which matters for discoveries with thousands of CRDs); the methods take and
+    return the schema dataclasses.
     """
 
     __slots__ = (
@@ -90,11 +96,11 @@ class DefaultRESTMapper:
 
     def __init__(self, default_group_versions: Sequence[GroupVersion]) -> None:
         self.default_group_versions: tuple[GroupVersion, ...] = tuple(default_group_versions)
-        self.resource_to_kind: dict[GroupVersionResource, GroupVersionKind] = {}
-        self.kind_to_plural_resource: dict[GroupVersionKind, GroupVersionResource] = {}
-        self.kind_to_scope: dict[GroupVersionKind, RESTScopeName] = {}
-        self.singular_to_plural: dict[GroupVersionResource, GroupVersionResource] = {}
-        self.plural_to_singular: dict[GroupVersionResource, GroupVersionResource] = {}
+        self.resource_to_kind: dict[_Key, _Key] = {}
+        self.kind_to_plural_resource: dict[_Key, _Key] = {}
+        self.kind_to_scope: dict[_Key, RESTScopeName] = {}
+        self.singular_to_plural: dict[_Key, _Key] = {}
+        self.plural_to_singular: dict[_Key, _Key] = {}
 
     def __repr__(self) -> str:
         gvs = ", ".join(str(gv) for gv in self.default_group_versions)
@@ -111,6 +117,17 @@ class DefaultRESTMapper:
 
         Upstream: ``DefaultRESTMapper.AddSpecific``.
         """
+        self.add_specific_raw(
+            (kind.group, kind.version, kind.kind),
+            (plural.group, plural.version, plural.resource),
+            (singular.group, singular.version, singular.resource),
+            scope,
+        )
+
+    def add_specific_raw(
+        self, kind: _Key, plural: _Key, singular: _Key, scope: RESTScopeName
+    ) -> None:
+        """:meth:`add_specific` with ``(group, version, name)`` tuples (the fast path)."""
         self.singular_to_plural[singular] = plural
         self.plural_to_singular[plural] = singular
         self.resource_to_kind[singular] = kind
@@ -123,13 +140,31 @@ class DefaultRESTMapper:
         plural, singular = unsafe_guess_kind_to_resource(kind)
         self.add_specific(kind, plural, singular, scope)
 
+    def add_raw(self, group: str, version: str, kind: str, scope: RESTScopeName) -> None:
+        """:meth:`add` without building dataclasses (the fast path)."""
+        if not kind:
+            self.add_specific_raw((group, version, kind), ("", "", ""), ("", "", ""), scope)
+            return
+        singular = kind.lower()
+        if singular.endswith(_UNPLURALIZED_SUFFIXES):
+            plural = singular
+        elif singular[-1] == "s":
+            plural = singular + "es"
+        elif singular[-1] == "y":
+            plural = singular[:-1] + "ies"
+        else:
+            plural = singular + "s"
+        self.add_specific_raw(
+            (group, version, kind), (group, version, plural), (group, version, singular), scope
+        )
+
     # -- resource → kind ----------------------------------------------------------------------
 
-    def _gv_rank(self, gv: GroupVersion) -> int:
-        try:
-            return self.default_group_versions.index(gv)
-        except ValueError:
-            return len(self.default_group_versions)
+    def _gv_rank(self, group: str, version: str) -> int:
+        for index, gv in enumerate(self.default_group_versions):
+            if gv.group == group and gv.version == version:
+                return index
+        return len(self.default_group_versions)
 
     def kinds_for(self, resource: GroupVersionResource) -> list[GroupVersionKind]:
         """Every kind whose plural or singular resource matches the partial ``resource``.
@@ -138,35 +173,43 @@ class DefaultRESTMapper:
             ResourceRequiredError: ``resource.resource`` is empty.
             NoResourceMatchError: nothing matched (carrying the query as given).
         """
+        found = self.try_kinds_for(resource)
+        if found is None:
+            raise NoResourceMatchError(resource)
+        return found
+
+    def try_kinds_for(self, resource: GroupVersionResource) -> list[GroupVersionKind] | None:
+        """:meth:`kinds_for`, but None instead of NoResourceMatchError (cheap for the
+        MultiRESTMapper, which asks every group-version and skips the misses)."""
         query = coerce_resource_for_matching(resource)
         if not query.resource:
             raise ResourceRequiredError(query)
-        name = query.resource
-        found: list[GroupVersionKind] = []
-        if query.group and query.version:
-            kind = self.resource_to_kind.get(query)
+        group, version, name = query.group, query.version, query.resource
+        found: list[_Key] = []
+        if group and version:
+            kind = self.resource_to_kind.get((group, version, name))
             if kind is not None:
                 found.append(kind)
-        elif query.group:
+        elif group:
             for key, kind in self.resource_to_kind.items():
-                if key.group == query.group and key.resource == name:
+                if key[0] == group and key[2] == name:
                     found.append(kind)
             if not found:
                 for key, kind in self.resource_to_kind.items():
-                    if key.group.startswith(query.group) and key.resource == name:
+                    if key[2] == name and key[0].startswith(group):
                         found.append(kind)
-        elif query.version:
+        elif version:
             for key, kind in self.resource_to_kind.items():
-                if key.version == query.version and key.resource == name:
+                if key[2] == name and key[1] == version:
                     found.append(kind)
         else:
             for key, kind in self.resource_to_kind.items():
-                if key.resource == name:
+                if key[2] == name:
                     found.append(kind)
         if not found:
-            raise NoResourceMatchError(resource)
-        found.sort(key=lambda k: (self._gv_rank(k.group_version()), k.group, k.version, k.kind))
-        return found
+            return None
+        found.sort(key=lambda k: (self._gv_rank(k[0], k[1]), k))
+        return [GroupVersionKind(*k) for k in found]
 
     def kind_for(self, resource: GroupVersionResource) -> GroupVersionKind:
         """The one kind ``resource`` matches; AmbiguousResourceError if several."""
@@ -185,48 +228,57 @@ class DefaultRESTMapper:
             ResourceRequiredError: ``resource.resource`` is empty.
             NoResourceMatchError: nothing matched (carrying the lowercased query).
         """
+        found = self.try_resources_for(resource)
+        if found is None:
+            raise NoResourceMatchError(coerce_resource_for_matching(resource))
+        return found
+
+    def try_resources_for(
+        self, resource: GroupVersionResource
+    ) -> list[GroupVersionResource] | None:
+        """:meth:`resources_for`, but None instead of NoResourceMatchError."""
         query = coerce_resource_for_matching(resource)
         if not query.resource:
             raise ResourceRequiredError(query)
-        name = query.resource
-        found: list[GroupVersionResource] = []
+        group, version, name = query.group, query.version, query.resource
+        found: list[_Key] = []
         pairs = self.plural_to_singular.items()
-        if query.group and query.version:
+        if group and version:
+            wanted = (group, version, name)
             for plural, singular in pairs:
-                if singular == query or plural == query:
+                if singular == wanted or plural == wanted:
                     found.append(plural)
                     break
-        elif query.group:
-            wanted = (query.group, name)
+        elif group:
             for plural, singular in pairs:
-                if (singular.group, singular.resource) == wanted:
+                if singular[0] == group and singular[2] == name:
                     found.append(plural)
-                if (plural.group, plural.resource) == wanted:
+                if plural[0] == group and plural[2] == name:
                     found.append(plural)
             if not found:
                 for plural, singular in pairs:
-                    if not plural.group.startswith(query.group):
+                    if not plural[0].startswith(group):
                         continue
-                    if singular.resource == name:
+                    if singular[2] == name:
                         found.append(plural)
-                    if plural.resource == name:
+                    if plural[2] == name:
                         found.append(plural)
-        elif query.version:
+        elif version:
             for plural, singular in pairs:
-                if singular.version == query.version and singular.resource == name:
+                if singular[1] == version and singular[2] == name:
                     found.append(plural)
-                if plural.version == query.version and plural.resource == name:
+                if plural[1] == version and plural[2] == name:
                     found.append(plural)
         else:
             for plural, singular in pairs:
-                if singular.resource == name:
+                if singular[2] == name:
                     found.append(plural)
-                if plural.resource == name:
+                if plural[2] == name:
                     found.append(plural)
         if not found:
-            raise NoResourceMatchError(query)
-        found.sort(key=lambda r: (self._gv_rank(r.group_version()), r.group, r.version, r.resource))
-        return found
+            return None
+        found.sort(key=lambda r: (self._gv_rank(r[0], r[1]), r))
+        return [GroupVersionResource(*r) for r in found]
 
     def resource_for(self, resource: GroupVersionResource) -> GroupVersionResource:
         """The one resource ``resource`` matches; AmbiguousResourceError if several."""
@@ -236,6 +288,15 @@ class DefaultRESTMapper:
         raise AmbiguousResourceError(resource, matching_resources=resources)
 
     # -- kind → resource ----------------------------------------------------------------------
+
+    def plural_for_kind(self, kind: GroupVersionKind) -> GroupVersionResource | None:
+        """The plural resource registered for exactly ``kind``, if any."""
+        plural = self.kind_to_plural_resource.get((kind.group, kind.version, kind.kind))
+        return GroupVersionResource(*plural) if plural is not None else None
+
+    def scope_for_kind(self, kind: GroupVersionKind) -> RESTScopeName | None:
+        """The scope registered for exactly ``kind``, if any."""
+        return self.kind_to_scope.get((kind.group, kind.version, kind.kind))
 
     def rest_mappings(self, group_kind: GroupKind, *versions: str) -> list[RESTMapping]:
         """Mappings for ``group_kind``: the first of ``versions`` this mapper serves, or (when
@@ -248,32 +309,42 @@ class DefaultRESTMapper:
             NoKindMatchError: no candidate version (an unknown explicit version included).
             NoResourceMatchError: candidate versions existed but none maps the kind.
         """
-        potential: list[GroupVersionKind] = []
+        mappings = self.try_rest_mappings(group_kind, *versions)
+        if mappings is None:
+            raise NoKindMatchError(group_kind, versions)
+        if not mappings:
+            raise NoResourceMatchError(GroupVersionResource(group_kind.group, "", group_kind.kind))
+        return mappings
+
+    def try_rest_mappings(self, group_kind: GroupKind, *versions: str) -> list[RESTMapping] | None:
+        """:meth:`rest_mappings` without exceptions: None for "no candidate version" (a
+        NoKindMatchError), ``[]`` for "candidates but no mapping" (a NoResourceMatchError)."""
+        group, kind = group_kind.group, group_kind.kind
+        potential: list[_Key] = []
         had_version = False
         for version in versions:
             if not version or version == _INTERNAL_VERSION:
                 continue
             had_version = True
-            candidate = GroupVersionKind(group_kind.group, version, group_kind.kind)
+            candidate = (group, version, kind)
             if candidate in self.kind_to_plural_resource:
                 potential.append(candidate)
                 break
         if not had_version and not potential:
             potential = [
-                GroupVersionKind(group_kind.group, gv.version, group_kind.kind)
-                for gv in self.default_group_versions
-                if gv.group == group_kind.group
+                (group, gv.version, kind) for gv in self.default_group_versions if gv.group == group
             ]
         if not potential:
-            raise NoKindMatchError(group_kind, versions)
-        mappings = [
-            RESTMapping(self.kind_to_plural_resource[gvk], gvk, self.kind_to_scope[gvk])
-            for gvk in potential
-            if gvk in self.kind_to_plural_resource
+            return None
+        return [
+            RESTMapping(
+                GroupVersionResource(*self.kind_to_plural_resource[key]),
+                GroupVersionKind(*key),
+                self.kind_to_scope[key],
+            )
+            for key in potential
+            if key in self.kind_to_plural_resource
         ]
-        if not mappings:
-            raise NoResourceMatchError(GroupVersionResource(group_kind.group, "", group_kind.kind))
-        return mappings
 
     def rest_mapping(self, group_kind: GroupKind, *versions: str) -> RESTMapping:
         """The first of :meth:`rest_mappings`."""

@@ -109,7 +109,43 @@ def _strings(value: Any, where: str, field: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _is_strings(value: Any) -> bool:
+    return value is None or (type(value) is list and all(type(v) is str for v in value))
+
+
 def _parse_resource(raw: Any, where: str, index: int) -> APIResource:
+    if type(raw) is dict:
+        # Fast path: a well-formed entry (the common case by far) is checked inline.
+        get = raw.get
+        name, kind, singular = get("name"), get("kind"), get("singularName")
+        namespaced, group, version = get("namespaced"), get("group"), get("version")
+        verbs, shorts, cats = get("verbs"), get("shortNames"), get("categories")
+        if (
+            type(name) is str
+            and type(kind) is str
+            and (singular is None or type(singular) is str)
+            and (namespaced is None or type(namespaced) is bool)
+            and (group is None or type(group) is str)
+            and (version is None or type(version) is str)
+            and _is_strings(verbs)
+            and _is_strings(shorts)
+            and _is_strings(cats)
+        ):
+            return APIResource(
+                name,
+                singular or "",
+                bool(namespaced),
+                kind,
+                tuple(verbs) if verbs else (),
+                tuple(shorts) if shorts else (),
+                tuple(cats) if cats else (),
+                group or "",
+                version or "",
+            )
+    return _parse_resource_slow(raw, where, index)
+
+
+def _parse_resource_slow(raw: Any, where: str, index: int) -> APIResource:
     here = f"{where} resource #{index}"
     if not isinstance(raw, dict):
         raise _fail(here, f"expected an object, got {type(raw).__name__}")

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kmech.mapper.category import CategoryExpander
-from kmech.mapper.default import DefaultRESTMapper, unsafe_guess_kind_to_resource
+from kmech.mapper.default import DefaultRESTMapper
 from kmech.mapper.discovery_data import APIGroup, DiscoveryData, parse_discovery
 from kmech.mapper.interfaces import ANY_KIND, ANY_RESOURCE, ANY_VERSION, RESTMapping, RESTScopeName
 from kmech.mapper.multi import MultiRESTMapper
@@ -136,28 +136,23 @@ def priority_patterns(
 
 def _build_default_mappers(data: DiscoveryData) -> list[DefaultRESTMapper]:
     mappers: list[DefaultRESTMapper] = []
+    namespace, root = RESTScopeName.NAMESPACE, RESTScopeName.ROOT
     for rl in data.resource_lists:
         gv = rl.group_version
+        g, v = gv.group, gv.version
         mapper = DefaultRESTMapper([gv])
+        add_specific, add = mapper.add_specific_raw, mapper.add_raw
         for res in rl.resources:
-            scope = RESTScopeName.NAMESPACE if res.namespaced else RESTScopeName.ROOT
             if "/" in res.name:
                 continue
-            plural = GroupVersionResource(gv.group, gv.version, res.name)
-            if res.singular_name:
-                singular = GroupVersionResource(gv.group, gv.version, res.singular_name)
-            else:
-                _, singular = unsafe_guess_kind_to_resource(
-                    GroupVersionKind(gv.group, gv.version, res.kind)
-                )
-            mapper.add_specific(
-                GroupVersionKind(gv.group, gv.version, res.kind.lower()), plural, singular, scope
-            )
-            mapper.add_specific(
-                GroupVersionKind(gv.group, gv.version, res.kind), plural, singular, scope
-            )
-            mapper.add(GroupVersionKind(gv.group, gv.version, res.kind + "List"), scope)
-        mapper.add(GroupVersionKind(gv.group, gv.version, "List"), RESTScopeName.ROOT)
+            scope = namespace if res.namespaced else root
+            plural = (g, v, res.name)
+            # Servers before ~1.27 (and k3s) send no singular name: guess it from the kind.
+            singular = (g, v, res.singular_name or res.kind.lower())
+            add_specific((g, v, res.kind.lower()), plural, singular, scope)
+            add_specific((g, v, res.kind), plural, singular, scope)
+            add(g, v, res.kind + "List", scope)
+        add(g, v, "List", root)
         mappers.append(mapper)
     return mappers
 
@@ -354,16 +349,12 @@ class DiscoveryRESTMapper:
     def plural_for_kind(self, gvk: GroupVersionKind) -> GroupVersionResource | None:
         """The plural resource registered for ``gvk`` in its group-version, if any."""
         mapper = self._default_mappers.get(gvk.group_version())
-        if mapper is None:
-            return None
-        return mapper.kind_to_plural_resource.get(gvk)
+        return mapper.plural_for_kind(gvk) if mapper is not None else None
 
     def scope_for_kind(self, gvk: GroupVersionKind) -> RESTScopeName | None:
         """The scope registered for ``gvk`` in its group-version, if any."""
         mapper = self._default_mappers.get(gvk.group_version())
-        if mapper is None:
-            return None
-        return mapper.kind_to_scope.get(gvk)
+        return mapper.scope_for_kind(gvk) if mapper is not None else None
 
 
 def build_rest_mapper(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TypeVar
 
+from kmech.mapper.default import DefaultRESTMapper
 from kmech.mapper.errors import (
     AmbiguousKindError,
     AmbiguousResourceError,
@@ -47,10 +48,17 @@ class MultiRESTMapper:
         """Every child's kinds, in child order, without duplicates."""
         found: list[GroupVersionKind] = []
         for mapper in self.mappers:
-            try:
-                kinds = mapper.kinds_for(resource)
-            except NoMatchError:
-                continue
+            if isinstance(mapper, DefaultRESTMapper):
+                # Same semantics without raising (and formatting) one error per miss.
+                maybe = mapper.try_kinds_for(resource)
+                if maybe is None:
+                    continue
+                kinds = maybe
+            else:
+                try:
+                    kinds = mapper.kinds_for(resource)
+                except NoMatchError:
+                    continue
             _append_unique(found, kinds)
         if not found:
             raise NoResourceMatchError(resource)
@@ -67,10 +75,16 @@ class MultiRESTMapper:
         """Every child's resources, in child order, without duplicates."""
         found: list[GroupVersionResource] = []
         for mapper in self.mappers:
-            try:
-                resources = mapper.resources_for(resource)
-            except NoMatchError:
-                continue
+            if isinstance(mapper, DefaultRESTMapper):
+                maybe = mapper.try_resources_for(resource)
+                if maybe is None:
+                    continue
+                resources = maybe
+            else:
+                try:
+                    resources = mapper.resources_for(resource)
+                except NoMatchError:
+                    continue
             _append_unique(found, resources)
         if not found:
             raise NoResourceMatchError(resource)
@@ -87,6 +101,10 @@ class MultiRESTMapper:
         """Every child's mappings, concatenated in child order (not de-duplicated)."""
         found: list[RESTMapping] = []
         for mapper in self.mappers:
+            if isinstance(mapper, DefaultRESTMapper):
+                # None and [] are the two no-match errors of DefaultRESTMapper.rest_mappings.
+                found.extend(mapper.try_rest_mappings(group_kind, *versions) or ())
+                continue
             try:
                 found.extend(mapper.rest_mappings(group_kind, *versions))
             except NoMatchError:

@@ -21,21 +21,65 @@ __all__ = ["suggest_names", "bounded_levenshtein"]
 
 def bounded_levenshtein(a: str, b: str, bound: int) -> int:
     """Edit distance between ``a`` and ``b``, or ``bound + 1`` once it exceeds ``bound``."""
-    if abs(len(a) - len(b)) > bound:
+    la, lb = len(a), len(b)
+    if abs(la - lb) > bound:
         return bound + 1
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i] + [0] * len(b)
+    if a == b:
+        return 0
+    # Each edit changes the set of characters by at most one removal and one addition.
+    if len(set(a) ^ set(b)) > 2 * bound:
+        return bound + 1
+    previous = list(range(lb + 1))
+    for i in range(1, la + 1):
+        ca = a[i - 1]
+        current = [i]
         row_min = i
-        for j, cb in enumerate(b, start=1):
-            cost = 0 if ca == cb else 1
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            current[j] = value
-            row_min = min(row_min, value)
+        for j in range(1, lb + 1):
+            value = previous[j - 1] + (ca != b[j - 1])
+            other = previous[j] + 1
+            if other < value:
+                value = other
+            other = current[j - 1] + 1
+            if other < value:
+                value = other
+            current.append(value)
+            if value < row_min:
+                row_min = value
         if row_min > bound:
             return bound + 1
         previous = current
-    return previous[-1]
+    return previous[lb]
+
+
+def _vocabulary(mapper: DiscoveryRESTMapper, *, qualified: bool, kinds: bool) -> dict[str, int]:
+    """Candidate names with the best (lowest) priority rank each appears at."""
+    names: dict[str, int] = {}
+
+    def add(name: str, rank: int) -> None:
+        if name and names.get(name, rank + 1) > rank:
+            names[name] = rank
+
+    for info in mapper.all_resources():
+        rank = info.rank
+        if kinds:
+            add(f"{info.kind}.{info.group}" if info.group else info.kind, rank)
+            if not qualified:
+                add(info.kind, rank)
+        elif qualified:
+            if info.group:
+                add(f"{info.resource}.{info.group}", rank)
+                add(f"{info.singular}.{info.group}", rank)
+                for short in info.short_names:
+                    add(f"{short}.{info.group}", rank)
+        else:
+            add(info.resource, rank)
+            add(info.singular, rank)
+            for short in info.short_names:
+                add(short, rank)
+    if not kinds and not qualified:
+        for category in mapper.categories():
+            add(category, 0)
+    return names
 
 
 def suggest_names(
@@ -48,41 +92,17 @@ def suggest_names(
     qualified = "." in name
     bound = max(1, min(3, len(name) // 3))
     scores: dict[str, tuple[int, int]] = {}
-
-    def offer(candidate: str, distance: int, rank: int) -> None:
+    for candidate, rank in _vocabulary(mapper, qualified=qualified, kinds=kinds).items():
         if candidate == name:
-            return
-        best = scores.get(candidate)
-        if best is None or (distance, rank) < best:
+            continue
+        distance = bounded_levenshtein(wanted, candidate.lower(), bound)
+        if distance <= bound:
             scores[candidate] = (distance, rank)
-
-    core_kinds = {info.kind for info in mapper.all_resources() if info.group == ""}
-    for info in mapper.all_resources():
-        rank = info.rank
-        names: list[str] = []
-        if kinds:
-            names.append(f"{info.kind}.{info.group}" if info.group else info.kind)
-            if not qualified:
-                names.append(info.kind)
-        else:
-            if qualified:
-                if info.group:
-                    names.append(f"{info.resource}.{info.group}")
-                    names.append(f"{info.singular}.{info.group}")
-                    names.extend(f"{s}.{info.group}" for s in info.short_names)
-            else:
-                names.extend([info.resource, info.singular, *info.short_names])
-        for candidate in names:
-            distance = bounded_levenshtein(wanted, candidate.lower(), bound)
-            if distance <= bound:
-                offer(candidate, distance, rank)
-        if info.group and not qualified and info.kind.lower() == wanted:
-            if info.kind not in core_kinds:
-                offer(f"{info.kind}.{info.group}", -1, rank)
-    if not kinds and not qualified:
-        for category in mapper.categories():
-            distance = bounded_levenshtein(wanted, category.lower(), bound)
-            if distance <= bound:
-                offer(category, distance, 0)
+    if not qualified:
+        # A bare kind that lives only outside core: kubectl needs Kind.group (see module doc).
+        core_kinds = {info.kind for info in mapper.all_resources() if info.group == ""}
+        for info in mapper.all_resources():
+            if info.group and info.kind.lower() == wanted and info.kind not in core_kinds:
+                scores[f"{info.kind}.{info.group}"] = (-1, info.rank)
     ordered = sorted(scores.items(), key=lambda item: (item[1], item[0]))
     return [candidate for candidate, _ in ordered[:limit]]
