@@ -32,7 +32,7 @@ import logging
 import math
 import random
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -55,6 +55,7 @@ from kmech.informers.listwatch import (
     ListerWatcher,
     ListOptions,
     Object,
+    WatchEvent,
     WatchInterface,
 )
 from kmech.informers.metrics import Phase, TraceEvent, TraceHook, TraceKind
@@ -289,7 +290,7 @@ class Reflector:
 
     def list_and_watch(self) -> None:
         """One LIST (or streaming list) then a watch session; raises the error to report."""
-        w: WatchInterface | None = None
+        w: tuple[WatchInterface, Iterator[WatchEvent]] | None = None
         if self.options.use_watch_list:
             try:
                 w = self._watch_list()
@@ -388,7 +389,7 @@ class Reflector:
             )
 
     # -- WATCH ----------------------------------------------------------------------------------
-    def _watch_with_resync(self, w: WatchInterface | None) -> None:
+    def _watch_with_resync(self, w: tuple[WatchInterface, Iterator[WatchEvent]] | None) -> None:
         period = self.options.resync_period
         if period <= 0:
             self._watch(w)
@@ -430,13 +431,15 @@ class Reflector:
                 self._trace(TraceKind.RESYNC)
 
     def _watch(
-        self, w: WatchInterface | None, resync_failed: list[BaseException] | None = None
+        self,
+        handed_over: tuple[WatchInterface, Iterator[WatchEvent]] | None,
+        resync_failed: list[BaseException] | None = None,
     ) -> None:
         retry_internal_until: int | None = None
         while True:
             self._check_stop()
             start = self._clock.now()
-            if w is None:
+            if handed_over is None:
                 rv = self._last_sync_rv
                 timeout = int(self._min_watch_timeout / SECOND * (self._rng.random() + 1.0))
                 opts = ListOptions(
@@ -459,17 +462,19 @@ class Reflector:
                 self.watch_starts += 1
                 if not self._set_current_watch(w):
                     raise _Stopped
+                events = iter(w)
             else:
+                w, events = handed_over
+                handed_over = None
                 propagate = True  # handed over by the streaming list
                 self.watch_starts += 1
                 if not self._set_current_watch(w):
                     raise _Stopped
             try:
-                end_err, count, reason = self._consume(w, propagate)
+                end_err, count, reason = self._consume(events, propagate)
             finally:
                 self._set_current_watch(None)
                 w.stop()
-            w = None
             self._check_stop()
             if resync_failed:
                 raise KmechError(f"resync failed: {resync_failed[0]}")
@@ -510,7 +515,9 @@ class Reflector:
             log.debug("%s: watch ended with %s; relisting", self.name, end_err)
             return  # relist via run(), after one backoff, without the watch-error hook
 
-    def _consume(self, w: WatchInterface, propagate: bool) -> tuple[KmechError | None, int, str]:
+    def _consume(
+        self, events: Iterator[WatchEvent], propagate: bool
+    ) -> tuple[KmechError | None, int, str]:
         """Feed the store from ``w``; returns (error that ends the session, events, end reason)."""
         store = self._store
         count = 0
@@ -519,7 +526,7 @@ class Reflector:
         deleted = EventType.DELETED
         bookmark = EventType.BOOKMARK
         try:
-            for event in w:
+            for event in events:
                 etype = event.type
                 obj = event.object
                 if etype is EventType.ERROR:
@@ -560,7 +567,7 @@ class Reflector:
             return None, count, f"transport: {err}"
 
     # -- streaming list -------------------------------------------------------------------------
-    def _watch_list(self) -> WatchInterface:
+    def _watch_list(self) -> tuple[WatchInterface, Iterator[WatchEvent]]:
         """client-go ``watchList``: stream the initial state; returns the still-open stream."""
         while True:
             self._check_stop()
@@ -586,8 +593,10 @@ class Reflector:
                 w.stop()
                 raise _Stopped
             temp: dict[str, Object] = {}
+            events_before = self.events
             try:
-                result = self._consume_initial_events(w, temp)
+                events = iter(w)
+                result = self._consume_initial_events(events, temp)
             except KmechError as err:
                 self._set_current_watch(None)
                 w.stop()
@@ -599,17 +608,22 @@ class Reflector:
                 self._set_current_watch(None)
                 w.stop()
                 self._check_stop()
-                if self._clock.now() - start < self.options.very_short_watch:
-                    if self._backoff_wait("streaming list closed early"):
-                        raise _Stopped
-                continue
+                if (
+                    self.events == events_before
+                    and self._clock.now() - start < self.options.very_short_watch
+                ):
+                    # client-go: a very short empty stream is an error, so fall back to LIST.
+                    raise VeryShortWatchError(
+                        "very short watch: the streaming list closed with no events"
+                    )
+                continue  # client-go retries at once, with a fresh temporary store
             self._set_current_watch(None)
             self._rv_unavailable = False
             self._store.replace(list(temp.values()), result)
             self._last_sync_rv = result
             self.lists += 1
             self._trace(TraceKind.WATCH_LIST_DONE, resource_version=result, items=len(temp))
-            return w
+            return w, events
 
     def _watch_list_retriable(self, err: KmechError) -> bool:
         """Connect/429: back off and retry; expired RV: retry from ""; else: not retriable."""
@@ -623,19 +637,21 @@ class Reflector:
             return True
         return False
 
-    def _consume_initial_events(self, w: WatchInterface, temp: dict[str, Object]) -> str | None:
+    def _consume_initial_events(
+        self, events: Iterator[WatchEvent], temp: dict[str, Object]
+    ) -> str | None:
         """Apply events to ``temp`` until the initial-events-end bookmark; returns its RV."""
         from kmech.informers.store import meta_namespace_key_func
 
         try:
-            return self._consume_initial_events_unguarded(w, temp, meta_namespace_key_func)
+            return self._consume_initial_events_unguarded(events, temp, meta_namespace_key_func)
         except (RequestTimeoutError, ConnectError):
             return None  # like a clean close: start a new streaming list
 
     def _consume_initial_events_unguarded(
-        self, w: WatchInterface, temp: dict[str, Object], key_func: Callable[[Any], str]
+        self, events: Iterator[WatchEvent], temp: dict[str, Object], key_func: Callable[[Any], str]
     ) -> str | None:
-        for event in w:
+        for event in events:
             etype = event.type
             obj = event.object
             if etype is EventType.ERROR:

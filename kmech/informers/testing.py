@@ -195,30 +195,27 @@ class FakeWatch:
     def __iter__(self) -> Iterator[WatchEvent]:
         cond = self._cond
         events = self._events
-        try:
-            while True:
-                with cond:
-                    while not events and not self._stopped and not self._closing:
-                        if self._error is not None:
-                            break
-                        cond.wait()
-                    if self._stopped:
-                        return
-                    if events:
-                        batch = list(events)
-                        events.clear()
-                    elif self._error is not None:
-                        err, self._error = self._error, None
-                        raise err
-                    else:
-                        return
-                for ev in batch:
-                    if self._stopped:
-                        return
-                    self.delivered += 1
-                    yield ev
-        finally:
-            self._source._forget(self)
+        while True:
+            with cond:
+                while not events and not self._stopped and not self._closing:
+                    if self._error is not None:
+                        break
+                    cond.wait()
+                if self._stopped:
+                    return
+                if events:
+                    batch = list(events)
+                    events.clear()
+                elif self._error is not None:
+                    err, self._error = self._error, None
+                    raise err
+                else:
+                    return
+            for ev in batch:
+                if self._stopped:
+                    return
+                self.delivered += 1
+                yield ev
 
     def stop(self) -> None:
         with self._cond:

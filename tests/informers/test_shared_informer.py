@@ -65,7 +65,9 @@ def test_s31_sync_filter_follows_the_last_resync_check(make_informer, clock):
     # First resync tick at t=1s: nobody is due, so the syncing set becomes empty.
     step_when_waiting(clock, Duration(1 * SECOND))
     assert wait_until(lambda: informer._syncing == ())
-    _expire_and_relist(src, clock, trace, [lambda: src.modify(make_object("p2", labels={"v": "2"}))])
+    _expire_and_relist(
+        src, clock, trace, [lambda: src.modify(make_object("p2", labels={"v": "2"}))]
+    )
     assert rec_a.wait_for(1) and rec_b.wait_for(1)
     assert rec_a.summary() == [("update", "relist", "p2")]
     assert rec_b.summary() == [("update", "relist", "p2")]
@@ -129,9 +131,17 @@ def test_s33_late_handler_gets_a_replay_then_live_events(make_informer):
     gate.set()
     assert h2.wait_for(3)
     assert wait_until(reg2.has_synced)
-    assert h2.summary() == [("add", "replay", "p1"), ("add", "replay", "p2"), ("update", "watch", "p1")]
+    assert h2.summary() == [
+        ("add", "replay", "p1"),
+        ("add", "replay", "p2"),
+        ("update", "watch", "p1"),
+    ]
     assert all(n.is_in_initial_list for n in h2.notifications[:2])
-    assert h1.summary() == [("add", "initial", "p1"), ("add", "initial", "p2"), ("update", "watch", "p1")]
+    assert h1.summary() == [
+        ("add", "initial", "p1"),
+        ("add", "initial", "p2"),
+        ("update", "watch", "p1"),
+    ]
 
 
 def test_s34_slow_handler_does_not_hold_back_a_fast_one(make_informer):
@@ -179,9 +189,9 @@ def test_s40_stop_closes_the_idle_watch_at_once(make_informer):
     src.add(make_object("p2"))
     assert len(src.requests) == n
     assert len(rec.notifications) == 1
-    assert not any(
-        t.name.endswith(":pods") and t.is_alive() for t in threading.enumerate()
-    ), "informer threads left running"
+    assert not any(t.name.endswith(":pods") and t.is_alive() for t in threading.enumerate()), (
+        "informer threads left running"
+    )
     with pytest.raises(InformerStoppedError):
         informer.add_event_handler(Recorder())
 
@@ -255,7 +265,9 @@ def test_transform_applies_before_storing(make_informer):
     ("default", "handlers", "expected_check", "expected_periods"),
     [
         pytest.param(0, [None, 5], 0, [0, 0], id="resync-off-ignores-handler-periods"),
-        pytest.param(10, [None, 5, 0], 5, [10, 5, 0], id="smaller-handler-lowers-check-before-start"),
+        pytest.param(
+            10, [None, 5, 0], 5, [10, 5, 0], id="smaller-handler-lowers-check-before-start"
+        ),
         pytest.param(10, [0.5], 1, [1], id="below-one-second-becomes-one-second"),
     ],
 )
@@ -290,7 +302,12 @@ def test_stats_and_trace_messages(make_informer, clock):
     assert src.wait_for_watches(1)
     assert wait_until(informer.has_synced)
     stats = informer.stats()
-    assert (stats.name, stats.phase.value, stats.synced, stats.objects) == ("pods", "watching", True, 1)
+    assert (stats.name, stats.phase.value, stats.synced, stats.objects) == (
+        "pods",
+        "watching",
+        True,
+        1,
+    )
     assert (stats.lists, stats.relists, stats.watch_starts) == (1, 0, 1)
     assert stats.last_sync_resource_version == "2"
     messages = [e.message for e in trace.events]
