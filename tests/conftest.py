@@ -27,3 +27,48 @@ def fixtures_dir() -> Path:
     if not FIXTURES.is_dir():
         pytest.skip("../shared/fixtures is not present beside this checkout")
     return FIXTURES
+
+
+# --------------------------------------------------------------------------- sandbox fixtures
+
+
+@pytest.fixture(scope="session")
+def sandbox():
+    """One started :class:`kmech.sandbox.Sandbox` for the whole session.
+
+    Serves the default discovery snapshot (k3s 1.34, inside the package) on 127.0.0.1 at a free
+    port, plain HTTP, no token; stopped at session end. Tests should normally use ``sb``, which
+    resets it first; use ``sandbox`` directly only for read-only checks.
+    """
+    from kmech.sandbox import Sandbox
+
+    server = Sandbox().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def sb(sandbox):
+    """The session sandbox after ``reset()``: no objects but the default namespaces, no
+    history, no faults, an empty request log, no open watches. Function-scoped, not autouse.
+
+    Example::
+
+        def test_something(sb, kubeconfig):
+            sb.create("pods", {"metadata": {"name": "p1"}}, namespace="shop")
+            sb.faults.expire_watch_mid_stream(after_events=1)
+    """
+    sandbox.reset()
+    yield sandbox
+    sandbox.faults.clear()
+
+
+@pytest.fixture
+def kubeconfig(sb, tmp_path, monkeypatch):
+    """A kubeconfig for ``sb`` at ``tmp_path/"kubeconfig"`` (namespace ``default``, context
+    ``sandbox``, mode 0600), exported as ``KUBECONFIG`` for the test; returns its Path."""
+    path = sb.write_kubeconfig(tmp_path / "kubeconfig")
+    monkeypatch.setenv("KUBECONFIG", str(path))
+    return path

@@ -1,0 +1,735 @@
+"""The sandbox's HTTP/1.1 front end: sockets, authentication, faults, routing and watch streams.
+
+One :class:`SandboxHTTPServer` listens on a local address; each connection gets a named daemon
+thread (``sandbox-conn-N``) and keeps alive across requests. Accepted sockets have Nagle's
+algorithm off (``TCP_NODELAY``): without it a small response written in two segments waits for
+the peer's delayed ACK, about 40 ms per request. Watches are chunked responses of
+newline-delimited JSON events, flushed when the watcher's queue runs dry.
+
+Everything the server needs lives in a :class:`ServerContext` built by
+:class:`~kmech.sandbox.Sandbox`; this module holds no global state.
+
+Upstream: kubernetes ``staging/src/k8s.io/apiserver/pkg/endpoints/handlers/watch.go``
+(serveWatch framing, timeouts), ``.../storage/cacher/cacher.go`` (bookmarks, initial events).
+"""
+
+from __future__ import annotations
+
+import hmac
+import itertools
+import json
+import logging
+import random
+import select
+import socket
+import ssl
+import struct
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from kmech.sandbox import status as st
+from kmech.sandbox.discovery import DiscoveryDocs, parse_accept
+from kmech.sandbox.faults import Faults, StatusFault, WatchFault, WatchFaultKind
+from kmech.sandbox.rest import (
+    Reply,
+    Representation,
+    ResourceHandler,
+    ResourceRequest,
+    choose_representation,
+    resolve,
+)
+from kmech.sandbox.storage import EventType, Storage, StoredEvent
+from kmech.sandbox.tables import partial_object_metadata, table_for
+from kmech.sandbox.watch import Watcher, WatchFilter
+
+__all__ = ["RequestRecord", "ServerContext", "SandboxHTTPServer"]
+
+log = logging.getLogger(__name__)
+
+_DISCOVERY_ROOTS = ("/api", "/apis", "/version")
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    """One request as the sandbox saw it (recorded when the response line is sent)."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    accept: str
+    code: int
+    user_agent: str = ""
+
+    @property
+    def is_watch(self) -> bool:
+        """True for a watch request."""
+        return self.query.get("watch") in ("true", "1")
+
+
+@dataclass(slots=True)
+class ServerContext:
+    """Shared state of one sandbox's HTTP layer (thread-safe where noted)."""
+
+    storage: Storage
+    docs: DiscoveryDocs
+    faults: Faults
+    token: str | None = None
+    user: str = "system:anonymous"
+    bookmark_interval: float = 60.0
+    expired_watch_as_http: bool = True
+    wall_time: Callable[[], float] = time.time
+    stopping: threading.Event = field(default_factory=threading.Event)
+    records: deque[RequestRecord] = field(default_factory=lambda: deque(maxlen=20000))
+    request_count: int = 0
+    activity: threading.Condition = field(default_factory=threading.Condition)
+    watchers: set[Watcher] = field(default_factory=set)
+    connections: set[socket.socket] = field(default_factory=set)
+    stream_ids: Any = field(default_factory=lambda: itertools.count(1))
+    conn_ids: Any = field(default_factory=lambda: itertools.count(1))
+
+    def record(self, rec: RequestRecord) -> None:
+        """Append to the request log and wake anyone waiting on activity."""
+        with self.activity:
+            self.records.append(rec)
+            self.request_count += 1
+            self.activity.notify_all()
+
+    def touch(self) -> None:
+        """Wake anyone waiting on activity (watch opened or closed)."""
+        with self.activity:
+            self.activity.notify_all()
+
+
+class SandboxHTTPServer(ThreadingHTTPServer):
+    """Threaded HTTP/1.1 server with TCP_NODELAY, named threads and optional TLS."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 1024
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        ctx: ServerContext,
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        self.ctx = ctx
+        self.ssl_context = ssl_context
+        super().__init__(address, _Handler)
+
+    def get_request(self) -> tuple[Any, Any]:
+        sock, addr = self.socket.accept()
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if self.ssl_context is not None:
+            # The handshake happens in the connection's own thread (see _Handler.setup), so a
+            # slow client cannot hold up the accept loop.
+            sock = self.ssl_context.wrap_socket(
+                sock, server_side=True, do_handshake_on_connect=False
+            )
+        return sock, addr
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        thread = threading.Thread(
+            target=self.process_request_thread,
+            args=(request, client_address),
+            name=f"sandbox-conn-{next(self.ctx.conn_ids)}",
+            daemon=True,
+        )
+        thread.start()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        log.debug("sandbox connection error from %s", client_address, exc_info=True)
+
+
+class _Abort(Exception):
+    """Reset the connection now (fault injection)."""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: SandboxHTTPServer
+    server_version = "kmech-sandbox"
+    sys_version = ""
+
+    def setup(self) -> None:
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.settimeout(10)
+            try:
+                self.request.do_handshake()
+            except (OSError, ssl.SSLError):
+                self.request.close()
+                raise
+            self.request.settimeout(None)
+        super().setup()
+        with self.server.ctx.activity:
+            self.server.ctx.connections.add(self.connection)
+
+    def finish(self) -> None:
+        with self.server.ctx.activity:
+            self.server.ctx.connections.discard(self.connection)
+        try:
+            super().finish()
+        except OSError:
+            pass
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        log.debug("sandbox: " + format, *args)
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_HEAD(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def do_PUT(self) -> None:
+        self._dispatch()
+
+    def do_PATCH(self) -> None:
+        self._dispatch()
+
+    def do_DELETE(self) -> None:
+        self._dispatch()
+
+    # ----------------------------------------------------------------- dispatch
+
+    def _dispatch(self) -> None:
+        ctx = self.server.ctx
+        split = urlsplit(self.path)
+        path = split.path
+        query = dict(parse_qsl(split.query, keep_blank_values=True))
+        self._query = query
+        self._path_only = path
+        body = self._read_body()
+        try:
+            if ctx.stopping.is_set():
+                raise st.StatusException(
+                    st.status_body(503, "ServiceUnavailable", "the sandbox is shutting down")
+                )
+            self._authenticate()
+            delay = ctx.faults.latency_for(self.path)
+            if delay > 0:
+                ctx.stopping.wait(delay)
+            fault = ctx.faults.take_status(self.command, self.path)
+            if fault is not None:
+                raise self._fault_status(fault, path, query)
+            self._route(path, query, body)
+        except st.StatusException as exc:
+            headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else {}
+            self._send(Reply(exc.code, exc.body, headers=headers))
+        except _Abort:
+            self._reset()
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
+            self.close_connection = True
+
+    def _read_body(self) -> bytes:
+        length = self.headers.get("Content-Length")
+        if length:
+            return self.rfile.read(int(length))
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    self.rfile.readline()
+                    break
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+            return b"".join(chunks)
+        return b""
+
+    def _authenticate(self) -> None:
+        token = self.server.ctx.token
+        if token is None:
+            return
+        header = self.headers.get("Authorization", "")
+        scheme, _, given = header.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            given.strip().encode(), token.encode()
+        ):
+            raise st.unauthorized()
+
+    def _fault_status(
+        self, fault: StatusFault, path: str, query: dict[str, str]
+    ) -> st.StatusException:
+        code = fault.code
+        if code == 403:
+            return self._forbidden(fault.message, path, query)
+        if code == 429:
+            return st.too_many_requests(
+                fault.message or "Too many requests, please try again later.", fault.retry_after
+            )
+        if code == 500:
+            return st.internal_error(fault.message or "injected by the kmech sandbox")
+        if code == 410:
+            rv = self.server.ctx.storage
+            return st.expired(
+                fault.message
+                or f"too old resource version: {query.get('resourceVersion', '0')} ({rv.codec.encode(rv.rv)})"
+            )
+        reasons = {
+            400: "BadRequest",
+            401: "Unauthorized",
+            404: "NotFound",
+            409: "Conflict",
+            422: "Invalid",
+            503: "ServiceUnavailable",
+            504: "Timeout",
+        }
+        exc = st.StatusException(
+            st.status_body(
+                code,
+                reasons.get(code, "InternalError" if code >= 500 else "BadRequest"),
+                fault.message or f"injected {code} by the kmech sandbox",
+            ),
+            retry_after=fault.retry_after,
+        )
+        return exc
+
+    def _forbidden(
+        self, message: str | None, path: str, query: dict[str, str]
+    ) -> st.StatusException:
+        ctx = self.server.ctx
+        try:
+            req = resolve(ctx.docs, self.command, path, query)
+        except st.StatusException:
+            req = None
+        if req is None:
+            text = (
+                message
+                or f'forbidden: User "{ctx.user}" cannot {self.command.lower()} path "{path}"'
+            )
+            return st.forbidden(text)
+        info = req.info
+        qualified = f"{info.resource}.{info.group}" if info.group else info.resource
+        resource = f"{info.resource}/{req.subresource}" if req.subresource else info.resource
+        scope = f'in the namespace "{req.namespace}"' if req.namespace else "at the cluster scope"
+        subject = f'{qualified} "{req.name}"' if req.name else qualified
+        text = message or (
+            f'{subject} is forbidden: User "{ctx.user}" cannot {req.verb} resource "{resource}" '
+            f'in API group "{info.group}" {scope}'
+        )
+        return st.forbidden(text, resource=info.resource, group=info.group, name=req.name or "")
+
+    def _route(self, path: str, query: dict[str, str], body: bytes) -> None:
+        ctx = self.server.ctx
+        accept_header = self.headers.get("Accept")
+        accept = parse_accept(accept_header)
+        if path in ("/healthz", "/readyz", "/livez"):
+            self._send(Reply(200, b"ok", content_type="text/plain; charset=utf-8"))
+            return
+        stripped = path.rstrip("/")
+        is_discovery = (
+            stripped in _DISCOVERY_ROOTS
+            or (stripped.startswith("/api/") and stripped.count("/") == 2)
+            or (stripped.startswith("/apis/") and stripped.count("/") in (2, 3))
+        )
+        if is_discovery and self.command in ("GET", "HEAD"):
+            try:
+                answer = ctx.docs.respond(stripped, accept)
+            except LookupError:
+                raise st.StatusException(
+                    st.status_body(
+                        404, "NotFound", "the server could not find the requested resource", {}
+                    )
+                ) from None
+            except ValueError:
+                raise st.not_acceptable(accept_header or "") from None
+            if answer is not None:
+                self._send(Reply(200, answer[0], content_type=answer[1]))
+                return
+        if path.startswith("/openapi/v3") and self.command in ("GET", "HEAD"):
+            doc = ctx.docs.openapi_v3(path)
+            if doc is not None:
+                self._send(Reply(200, doc))
+                return
+        if path.startswith("/openapi/"):
+            raise st.StatusException(
+                st.status_body(
+                    404, "NotFound", "the server could not find the requested resource", {}
+                )
+            )
+        req = resolve(ctx.docs, self.command, path, query)
+        rep = choose_representation(accept, verb=req.verb)
+        if req.verb == "watch":
+            self._watch(req, query, rep)
+            return
+        handler = ResourceHandler(ctx.storage, ctx.docs, now=ctx.wall_time)
+        reply = handler.handle(
+            req, query, body, self.headers.get("Content-Type", "application/json"), rep
+        )
+        self._send(reply)
+
+    # ----------------------------------------------------------------- responses
+
+    def _send(self, reply: Reply) -> None:
+        body = (
+            reply.body
+            if isinstance(reply.body, bytes)
+            else json.dumps(reply.body, separators=(",", ":")).encode()
+        )
+        if not isinstance(reply.body, bytes):
+            body += b"\n"
+        self._record(reply.code)
+        self.send_response(reply.code)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _record(self, code: int) -> None:
+        self.server.ctx.record(
+            RequestRecord(
+                self.command,
+                getattr(self, "_path_only", self.path),
+                getattr(self, "_query", {}),
+                self.headers.get("Accept", ""),
+                code,
+                self.headers.get("User-Agent", ""),
+            )
+        )
+
+    def _reset(self) -> None:
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:
+            pass
+        try:
+            self.connection.close()
+        except OSError:
+            pass
+
+    # ----------------------------------------------------------------- watch
+
+    def _watch(self, req: ResourceRequest, query: dict[str, str], rep: Representation) -> None:
+        ctx = self.server.ctx
+        storage = ctx.storage
+        handler = ResourceHandler(storage, ctx.docs, now=ctx.wall_time)
+        labels, fields = handler.selectors(req, query)
+        rv_text = query.get("resourceVersion", "")
+        rvm = query.get("resourceVersionMatch", "")
+        send_initial_param = query.get("sendInitialEvents")
+        allow_bookmarks = query.get("allowWatchBookmarks") in ("true", "1")
+        if send_initial_param is not None:
+            if rvm != "NotOlderThan":
+                raise _watch_invalid(
+                    "resourceVersionMatch",
+                    "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
+                )
+            if send_initial_param in ("true", "1") and not allow_bookmarks:
+                raise _watch_invalid(
+                    "allowWatchBookmarks",
+                    "sendInitialEvents requires setting allowWatchBookmarks to true",
+                )
+        elif rvm:
+            raise _watch_invalid(
+                "resourceVersionMatch",
+                "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided",
+            )
+        send_initial = send_initial_param in ("true", "1")
+        try:
+            timeout = (
+                float(query["timeoutSeconds"])
+                if query.get("timeoutSeconds")
+                else random.uniform(1800, 3600)
+            )
+        except ValueError:
+            raise st.bad_request(f"invalid timeoutSeconds: {query['timeoutSeconds']}") from None
+        flt = WatchFilter(req.namespace, labels, fields)
+        watcher = Watcher(req.key, flt, name=f"{req.info.resource}")
+        initial = send_initial or (send_initial_param is None and rv_text in ("", "0"))
+        since: int | None = None
+        too_large: st.StatusException | None = None
+        if rv_text and rv_text != "0":
+            want = handler.parse_rv(rv_text)
+            if want > storage.rv and not storage.wait_for_rv(want, 3.0):
+                too_large = st.too_large_resource_version(rv_text, storage.codec.encode(storage.rv))
+            if not initial:
+                since = want
+        stream_error: st.StatusException | None = too_large
+        start_rv = 0
+        start: list[Any] = []
+        if stream_error is None:
+            try:
+                start_rv, start = storage.register(
+                    req.key, watcher, since=None if initial else since
+                )
+            except st.StatusException as exc:
+                if ctx.expired_watch_as_http:
+                    raise
+                stream_error = exc
+        stream_id = next(ctx.stream_ids)
+        with ctx.activity:
+            ctx.watchers.add(watcher)
+        try:
+            self._record(200)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            ctx.touch()
+            stream = _Stream(self, req, rep, watcher, stream_id, query)
+            if stream_error is not None:
+                stream.send_error_event(stream_error.body)
+            else:
+                stream.run(
+                    start,
+                    initial=initial,
+                    send_initial=send_initial,
+                    start_rv=start_rv,
+                    allow_bookmarks=allow_bookmarks,
+                    deadline=time.monotonic() + timeout,
+                )
+            stream.finish()
+        finally:
+            storage.unregister(req.key, watcher)
+            with ctx.activity:
+                ctx.watchers.discard(watcher)
+                ctx.activity.notify_all()
+
+
+def _watch_invalid(field_name: str, message: str) -> st.StatusException:
+    return st.invalid(
+        "ListOptions",
+        "",
+        f"{field_name}: Forbidden: {message}",
+        [
+            {
+                "reason": "FieldValueForbidden",
+                "message": f"Forbidden: {message}",
+                "field": field_name,
+            }
+        ],
+    )
+
+
+class _EndStream(Exception):
+    """End the stream cleanly (terminating chunk)."""
+
+
+class _Stream:
+    """Writes one watch response: initial events, live events, bookmarks, faults."""
+
+    def __init__(
+        self,
+        handler: _Handler,
+        req: ResourceRequest,
+        rep: Representation,
+        watcher: Watcher,
+        stream_id: int,
+        query: dict[str, str],
+    ) -> None:
+        self.h = handler
+        self.ctx = handler.server.ctx
+        self.req = req
+        self.rep = rep
+        self.watcher = watcher
+        self.stream_id = stream_id
+        self.include_object = query.get("includeObject") or "Metadata"
+        self.sent = 0
+        self.claims: list[tuple[WatchFault, int]] = []
+        self.first_table = True
+        self.buffer: list[bytes] = []
+        self.closed = False
+
+    # ------------------------------------------------------------- writing
+
+    def _chunk(self, data: bytes) -> None:
+        self.h.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+
+    def flush(self) -> None:
+        if self.buffer:
+            data = b"".join(self.buffer)
+            self.buffer.clear()
+            self._chunk(data)
+
+    def finish(self) -> None:
+        if self.closed:
+            return
+        self.flush()
+        self.h.wfile.write(b"0\r\n\r\n")
+
+    def encode(
+        self, etype: EventType, obj: dict[str, Any], event: StoredEvent | None = None
+    ) -> bytes:
+        info = self.req.info
+        if self.rep.form == "json":
+            if event is not None and obj is event.obj and obj.get("apiVersion") == info.api_version:
+                if event.encoded is None:
+                    event.encoded = json.dumps(obj, separators=(",", ":")).encode()
+                body = event.encoded
+            else:
+                if (
+                    obj.get("apiVersion") not in (None, info.api_version)
+                    and obj.get("kind") != "Status"
+                ):
+                    obj = {**obj, "apiVersion": info.api_version}
+                body = json.dumps(obj, separators=(",", ":")).encode()
+        elif obj.get("kind") == "Status" or etype is EventType.BOOKMARK:
+            body = json.dumps(obj, separators=(",", ":")).encode()
+        elif self.rep.form == "partial":
+            body = json.dumps(
+                partial_object_metadata(obj, self.rep.api_version), separators=(",", ":")
+            ).encode()
+        else:
+            meta = {"resourceVersion": (obj.get("metadata") or {}).get("resourceVersion", "")}
+            table = table_for(
+                info.group,
+                info.resource,
+                [obj],
+                list_meta=meta,
+                include_object=self.include_object,
+                headers=self.first_table,
+                api_version=self.rep.api_version,
+                now=self.ctx.wall_time(),
+            )
+            self.first_table = False
+            body = json.dumps(table, separators=(",", ":")).encode()
+        return b'{"type":"%s","object":%s}\n' % (etype.value.encode(), body)
+
+    def send_error_event(self, status_body: dict[str, Any]) -> None:
+        self.buffer.append(self.encode(EventType.ERROR, status_body))
+        self.flush()
+
+    def bookmark(self, rv: int, *, initial_end: bool = False) -> bytes:
+        info = self.req.info
+        meta: dict[str, Any] = {"resourceVersion": self.ctx.storage.codec.encode(rv)}
+        if initial_end:
+            meta["annotations"] = {"k8s.io/initial-events-end": "true"}
+        obj = {"kind": info.kind, "apiVersion": info.api_version, "metadata": meta}
+        return self.encode(EventType.BOOKMARK, obj)
+
+    # ------------------------------------------------------------- faults
+
+    def _claim(self) -> None:
+        for fault in self.ctx.faults.claim_watch(self.stream_id):
+            if fault.kind is WatchFaultKind.STALL:
+                self.flush()
+                if self.watcher.wait_closed(fault.seconds):
+                    raise _EndStream
+            else:
+                self.claims.append((fault, self.sent))
+
+    def _before_event(self) -> None:
+        """Act on claimed faults due before the next event is written.
+
+        Claiming here, right before each event, makes a fault armed before a write apply to
+        that write's event on every open stream, whenever the stream thread wakes up.
+        """
+        self._claim()
+        for fault, base in self.claims:
+            if fault.kind is WatchFaultKind.TRUNCATE:
+                return
+            if self.sent - base >= fault.after_events:
+                if fault.kind is WatchFaultKind.DROP:
+                    raise _EndStream
+                if fault.kind is WatchFaultKind.EXPIRE:
+                    storage = self.ctx.storage
+                    body = storage.too_old(max(storage.floor - 1, 0)).body
+                    self.buffer.append(self.encode(EventType.ERROR, body))
+                    raise _EndStream
+
+    def _write_event(self, line: bytes) -> None:
+        self._before_event()
+        for fault, _base in self.claims:
+            if fault.kind is WatchFaultKind.TRUNCATE:
+                self.buffer.append(line[: max(1, len(line) // 2)])
+                self.flush()
+                self.closed = True
+                raise _Abort
+        self.buffer.append(line)
+        self.sent += 1
+
+    def _client_gone(self) -> bool:
+        sock = self.h.connection
+        if isinstance(sock, ssl.SSLSocket):
+            return False
+        try:
+            readable, _, _ = select.select([sock], [], [], 0)
+            if not readable:
+                return False
+            peeked: bytes = sock.recv(1, socket.MSG_PEEK)
+            return peeked == b""
+        except (OSError, ValueError):
+            return True
+
+    # ------------------------------------------------------------- main loop
+
+    def run(
+        self,
+        start: list[Any],
+        *,
+        initial: bool,
+        send_initial: bool,
+        start_rv: int,
+        allow_bookmarks: bool,
+        deadline: float,
+    ) -> None:
+        ctx = self.ctx
+        watcher = self.watcher
+        interval = max(ctx.bookmark_interval, 0.05)
+        try:
+            self._claim()
+            self._before_event()
+            if initial:
+                for _okey, obj in start:
+                    if watcher.filter.matches(obj):
+                        self._write_event(self.encode(EventType.ADDED, obj))
+                if send_initial:
+                    self.buffer.append(self.bookmark(start_rv, initial_end=True))
+            else:
+                for event in start:
+                    translated = watcher.translate(event)
+                    if translated is not None:
+                        self._write_event(self.encode(translated[0], translated[1], event))
+            self.flush()
+            next_bookmark = time.monotonic() + interval
+            while True:
+                if ctx.stopping.is_set() or watcher.closed:
+                    return
+                if watcher.expired_floor is not None:
+                    storage = ctx.storage
+                    self.buffer.append(
+                        self.encode(
+                            EventType.ERROR, storage.too_old(max(watcher.expired_floor - 1, 0)).body
+                        )
+                    )
+                    return
+                self._claim()
+                self._before_event()
+                now = time.monotonic()
+                if now >= deadline:
+                    return
+                wait = min(
+                    0.25, deadline - now, max(next_bookmark - now, 0.0) if allow_bookmarks else 0.25
+                )
+                batch = watcher.next_batch(max(wait, 0.0))
+                for event in batch:
+                    translated = watcher.translate(event)
+                    if translated is not None:
+                        self._write_event(self.encode(translated[0], translated[1], event))
+                if allow_bookmarks and time.monotonic() >= next_bookmark:
+                    with ctx.storage.lock:
+                        rv = ctx.storage.rv if watcher.pending() == 0 else None
+                    if rv is not None:
+                        self.buffer.append(self.bookmark(rv))
+                    next_bookmark = time.monotonic() + interval
+                self.flush()
+                if not batch and self._client_gone():
+                    self.closed = True
+                    return
+        except _EndStream:
+            return

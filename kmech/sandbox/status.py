@@ -1,0 +1,221 @@
+"""meta/v1 Status bodies the sandbox answers with, and the exception that carries one to the wire.
+
+Every failure the sandbox reports over HTTP is a ``Status`` object shaped like kube-apiserver's
+(``kind``, ``apiVersion``, ``metadata``, ``status: Failure``, ``message``, ``reason``, ``code`` and
+optional ``details``). Handlers raise :class:`StatusException`; the HTTP layer turns it into the
+response line, the ``Retry-After`` header (429) and the JSON body.
+
+Upstream: apimachinery ``pkg/api/errors/errors.go`` (NewNotFound, NewAlreadyExists, NewConflict,
+NewResourceExpired, NewForbidden, NewTooManyRequests, NewInternalError, NewTimeoutError).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "StatusException",
+    "status_body",
+    "not_found",
+    "already_exists",
+    "conflict",
+    "expired",
+    "bad_request",
+    "invalid",
+    "forbidden",
+    "unauthorized",
+    "too_many_requests",
+    "internal_error",
+    "too_large_resource_version",
+    "not_acceptable",
+    "method_not_allowed",
+    "unsupported_media_type",
+]
+
+
+def status_body(
+    code: int,
+    reason: str,
+    message: str,
+    details: dict[str, Any] | None = None,
+    *,
+    metadata: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A Failure Status as kube-apiserver encodes it (``details`` only when given)."""
+    body: dict[str, Any] = {
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": metadata or {},
+        "status": "Failure",
+        "message": message,
+        "reason": reason,
+    }
+    if details:
+        body["details"] = details
+    body["code"] = code
+    return body
+
+
+class StatusException(Exception):
+    """A request failed with ``body`` (a Status) as its answer; raised inside the sandbox only."""
+
+    def __init__(self, body: dict[str, Any], *, retry_after: int | None = None) -> None:
+        super().__init__(body.get("message", ""))
+        self.body = body
+        self.code = int(body["code"])
+        self.retry_after = retry_after
+
+
+def _qualified(resource: str, group: str) -> str:
+    return f"{resource}.{group}" if group else resource
+
+
+def not_found(resource: str, group: str, name: str) -> StatusException:
+    """404 ``pods "x" not found`` (``details.kind`` is the plural resource, as upstream)."""
+    return StatusException(
+        status_body(
+            404,
+            "NotFound",
+            f'{_qualified(resource, group)} "{name}" not found',
+            {"name": name, "group": group, "kind": resource},
+        )
+    )
+
+
+def already_exists(resource: str, group: str, name: str) -> StatusException:
+    """409 AlreadyExists for a create of an existing name."""
+    return StatusException(
+        status_body(
+            409,
+            "AlreadyExists",
+            f'{_qualified(resource, group)} "{name}" already exists',
+            {"name": name, "group": group, "kind": resource},
+        )
+    )
+
+
+def conflict(resource: str, group: str, name: str) -> StatusException:
+    """409 Conflict for an update whose resourceVersion precondition failed."""
+    return StatusException(
+        status_body(
+            409,
+            "Conflict",
+            f'Operation cannot be fulfilled on {_qualified(resource, group)} "{name}": the object '
+            "has been modified; please apply your changes to the latest version and try again",
+            {"name": name, "group": group, "kind": resource},
+        )
+    )
+
+
+def expired(message: str, *, continue_token: str | None = None) -> StatusException:
+    """410 Expired (too old resourceVersion, or an expired continue token)."""
+    metadata = {"continue": continue_token} if continue_token else None
+    return StatusException(status_body(410, "Expired", message, metadata=metadata))
+
+
+def bad_request(message: str) -> StatusException:
+    """400 BadRequest."""
+    return StatusException(status_body(400, "BadRequest", message))
+
+
+def invalid(kind: str, name: str, message: str, causes: list[dict[str, str]]) -> StatusException:
+    """422 Invalid with field causes (e.g. kind ``ListOptions`` for bad watch options)."""
+    return StatusException(
+        status_body(
+            422,
+            "Invalid",
+            f'{kind} "{name}" is invalid: {message}' if name else f"{kind} is invalid: {message}",
+            {"name": name, "kind": kind, "causes": causes},
+        )
+    )
+
+
+def forbidden(
+    message: str, *, resource: str = "", group: str = "", name: str = ""
+) -> StatusException:
+    """403 Forbidden with kube-apiserver's details."""
+    details: dict[str, Any] = {}
+    if name:
+        details["name"] = name
+    if resource:
+        details["group"] = group
+        details["kind"] = resource
+    return StatusException(status_body(403, "Forbidden", message, details or None))
+
+
+def unauthorized() -> StatusException:
+    """401 exactly as kube-apiserver answers a missing or wrong bearer token."""
+    return StatusException(status_body(401, "Unauthorized", "Unauthorized"))
+
+
+def too_many_requests(message: str, retry_after: int | None) -> StatusException:
+    """429 TooManyRequests; ``retry_after`` also becomes the Retry-After header."""
+    details = {"retryAfterSeconds": retry_after} if retry_after is not None else None
+    return StatusException(
+        status_body(429, "TooManyRequests", message, details), retry_after=retry_after
+    )
+
+
+def internal_error(message: str) -> StatusException:
+    """500 InternalError."""
+    return StatusException(
+        status_body(
+            500,
+            "InternalError",
+            f"Internal error occurred: {message}",
+            {"causes": [{"message": message}]},
+        )
+    )
+
+
+def too_large_resource_version(requested: str, current: str) -> StatusException:
+    """504 Timeout with cause ResourceVersionTooLarge (kube-apiserver storage/errors.go)."""
+    return StatusException(
+        status_body(
+            504,
+            "Timeout",
+            f"Timeout: Too large resource version: {requested}, current: {current}",
+            {
+                "causes": [
+                    {"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}
+                ],
+                "retryAfterSeconds": 1,
+            },
+        ),
+        retry_after=1,
+    )
+
+
+def not_acceptable(accept: str) -> StatusException:
+    """406 when no media range in Accept can be served."""
+    return StatusException(
+        status_body(
+            406,
+            "NotAcceptable",
+            f"only the following media types are accepted: application/json (asked for: {accept})",
+        )
+    )
+
+
+def method_not_allowed(method: str) -> StatusException:
+    """405 for a verb the resource does not serve."""
+    return StatusException(
+        status_body(
+            405,
+            "MethodNotAllowed",
+            f"the server does not allow this method ({method}) on the requested resource",
+        )
+    )
+
+
+def unsupported_media_type(content_type: str) -> StatusException:
+    """415 for a patch or body type the sandbox does not implement."""
+    return StatusException(
+        status_body(
+            415,
+            "UnsupportedMediaType",
+            f"the body of the request was in an unknown format - accepted media types include: "
+            f"application/json, application/merge-patch+json, application/json-patch+json, "
+            f'application/strategic-merge-patch+json (got "{content_type}")',
+        )
+    )
