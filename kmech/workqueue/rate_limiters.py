@@ -97,7 +97,10 @@ class ItemExponentialFailureRateLimiter:
         # 1025 on) fails the comparison and converts to -2^63, as Go does on amd64.
         if backoff > TWO_63:
             return self.max_delay
-        calculated = go_duration(backoff)
+        if backoff >= -TWO_63 and backoff != TWO_63:
+            calculated = Duration(int(backoff))  # the common case, inlined for simulations
+        else:
+            calculated = go_duration(backoff)
         if calculated > self.max_delay:
             return self.max_delay
         return calculated

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kmech.clock import MILLISECOND, SECOND, Duration
 from kmech.workqueue import VirtualClock, parse_limiter
@@ -87,3 +89,79 @@ def test_depth_series_keeps_peaks_in_constant_memory() -> None:
         series.record(t, d)
     assert series.width == 40
     assert series.peaks == [7, 0, 3]
+
+
+@pytest.mark.parametrize(
+    ("expr", "config"),
+    [
+        pytest.param(
+            "default",
+            {"items": 300, "failures": 4, "workers": 3, "work_time": Duration(7 * MS)},
+            id="default-bucket-runs-dry",
+        ),
+        pytest.param(
+            "max(exp(0s,1s),bucket(inf,0))",
+            {"items": 5, "failures": 3, "workers": 2, "work_time": Duration(1 * MS)},
+            id="zero-delay-requeued-on-done",
+        ),
+        pytest.param(
+            "exp(0s,1s)", {"items": 4, "failures": 2, "workers": 1}, id="zero-delay-no-work-time"
+        ),
+        pytest.param(
+            "fastslow(1ms,1s,2)",
+            {
+                "items": 20,
+                "failures": 5,
+                "fail_rate": 0.6,
+                "max_failures": 5,
+                "seed": 9,
+                "workers": 4,
+                "work_time": Duration(3 * MS),
+            },
+            id="fail-rate",
+        ),
+        pytest.param(
+            "maxwait(bucket(5,2),300ms)",
+            {"items": 30, "failures": 3, "workers": 2, "work_time": Duration(600 * MS)},
+            id="maxwait-long-work",
+        ),
+        pytest.param("bucket(10,0)", {"items": 3, "failures": 2}, id="gives-up"),
+        pytest.param("seq(1ms,2ms,stop)", {"items": 3, "failures": 4, "workers": 2}, id="seq-stop"),
+    ],
+)
+def test_fast_engine_matches_the_queue_engine(expr: str, config: dict) -> None:
+    results = []
+    for engine in ("queue", "fast"):
+        clock = VirtualClock()
+        limiter = parse_limiter(expr).build_limiter(clock)
+        results.append(
+            simulate(limiter, clock, SimulationConfig(**config), engine=engine).to_dict()
+        )
+    assert results[0] == results[1]
+
+
+@given(
+    items=st.integers(min_value=1, max_value=40),
+    failures=st.integers(min_value=0, max_value=6),
+    workers=st.integers(min_value=1, max_value=5),
+    work_ms=st.integers(min_value=0, max_value=300),
+    qps=st.integers(min_value=1, max_value=20),
+    burst=st.integers(min_value=0, max_value=10),
+)
+@settings(max_examples=40, deadline=None)
+def test_property_engines_agree(
+    items: int, failures: int, workers: int, work_ms: int, qps: int, burst: int
+) -> None:
+    expr = f"max(exp(1ms,100ms),bucket({qps},{burst}))"
+    config = SimulationConfig(
+        items=items, failures=failures, workers=workers, work_time=Duration(work_ms * MS)
+    )
+    results = []
+    for engine in ("queue", "fast"):
+        clock = VirtualClock()
+        results.append(
+            simulate(
+                parse_limiter(expr).build_limiter(clock), clock, config, engine=engine
+            ).to_dict()
+        )
+    assert results[0] == results[1]
