@@ -169,8 +169,9 @@ class WatchSession:
         self.on_retry: Callable[[float, str], None] | None = None
         self._informers: dict[WatchTarget, SharedIndexInformer] = {}
         self._listwatchers: dict[WatchTarget, HTTPListerWatcher] = {}
-        self._registrations: list[tuple[ResourceEventHandlerRegistration, Callable[[str], bool]]]
-        self._registrations = []
+        self._registrations: list[
+            tuple[ResourceEventHandlerRegistration, Callable[[str], bool] | None]
+        ] = []
         self._last_error = ""
         self._lock = threading.Lock()
         for target in self.targets:
@@ -211,8 +212,7 @@ class WatchSession:
         :meth:`report_synced` once this handler has received the whole initial list."""
         informer = self._informers[target]
         reg = informer.add_event_handler(_Adapter(notify, informer, rv))
-        if synced is not None:
-            self._registrations.append((reg, synced))
+        self._registrations.append((reg, synced))
         return reg
 
     def _watch_error(self, reflector: Reflector, err: KmechError) -> None:
@@ -254,8 +254,9 @@ class WatchSession:
     def report_synced(self) -> None:
         """Call each handler's ``synced(rv)`` (they write SYNCED once, at most)."""
         for reg, synced in self._registrations:
-            informer = reg._informer  # noqa: SLF001 - the registration's own informer
-            synced(informer.last_sync_resource_version())
+            if synced is not None:
+                informer = reg._informer  # the registration's own informer
+                synced(informer.last_sync_resource_version())
 
     def last_error(self) -> str:
         with self._lock:

@@ -61,50 +61,31 @@ def targets_from_documents(
     documents: DiscoveryDocuments, names: Iterable[str]
 ) -> list[WatchTarget]:
     """Resolve ``names`` against discovery documents (see :func:`resolve_targets`)."""
-    mapper = _mapper_or_none(documents)
+    from kmech.mapper import build_rest_mapper
+
+    mapper = build_rest_mapper(documents.group_list, documents.resource_lists)
     targets: list[WatchTarget] = []
     for name in names:
-        target = _resolve_with_mapper(mapper, name) if mapper is not None else None
-        if target is None:
-            target = _resolve_simple(documents, name)
-        verbs = _verbs(documents, target.gvr)
-        if verbs is not None and not {"list", "watch"} <= verbs:
-            raise MapperError(
-                f'the server does not allow "list" and "watch" on {target}: '
-                "pick a resource that can be watched (kmech resolve shows its verbs)"
-            )
-        if target not in targets:
-            targets.append(target)
+        for target in _resolve_one(mapper, documents, name):
+            verbs = _verbs(documents, target.gvr)
+            if verbs is not None and not {"list", "watch"} <= verbs:
+                raise MapperError(
+                    f'the server does not allow "list" and "watch" on {target}: '
+                    "pick a resource that can be watched (kmech resolve shows its verbs)"
+                )
+            if target not in targets:
+                targets.append(target)
     return targets
 
 
-def _mapper_or_none(documents: DiscoveryDocuments) -> Any:
-    """The mapper of ``kmech resolve`` when the mapper package offers a builder, else None."""
+def _resolve_one(mapper: Any, documents: DiscoveryDocuments, name: str) -> list[WatchTarget]:
+    """kubectl's resolution (short names, categories, priorities) through ``kmech resolve``'s
+    mapper; the simple fallback below only runs if that module is not installed."""
     try:
-        from kmech import mapper as mapper_pkg
-    except ImportError:  # pragma: no cover
-        return None
-    build = getattr(mapper_pkg, "mapper_from_discovery", None)
-    if build is None:
-        return None
-    return build(documents.group_list, documents.resource_lists)
-
-
-def _resolve_with_mapper(mapper: Any, name: str) -> WatchTarget | None:
-    from kmech.mapper.schema import parse_resource_arg
-
-    fully, partial = parse_resource_arg(name)
-    gvr = None
-    if fully is not None:
-        try:
-            gvr = mapper.resource_for(fully)
-        except MapperError:
-            gvr = None
-    if gvr is None:
-        gvr = mapper.resource_for(partial)
-    gvk = mapper.kind_for(gvr)
-    mapping = mapper.rest_mapping(gvk.group_kind(), gvk.version)
-    return WatchTarget(mapping.resource, mapping.gvk.kind, mapping.namespaced)
+        result = mapper.resolve(name)
+    except ImportError:  # pragma: no cover - kmech.mapper.resolve ships with kmech
+        return [_resolve_simple(documents, name)]
+    return [WatchTarget(m.resource, m.gvk.kind, m.namespaced) for m in result.mappings]
 
 
 def _split_arg(name: str) -> list[tuple[str, str | None, str | None]]:
