@@ -19,32 +19,39 @@ _is_incomplete_option, _is_incomplete_argument), click ``parser.py`` (the option
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
 from kmech.completion.candidate import Candidate
-from kmech.completion.spec import CommandSpec, ParamSpec
+
+# typing is not imported on the completion path; mypy treats this name as True.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from kmech.completion.spec import CommandSpec, ParamSpec
 
 __all__ = ["Level", "complete", "resolve", "filter_candidates"]
 
 COMMA_LISTS = frozenset({"resources", "watchable_resources"})
 """Sources whose values kubectl accepts as a comma-separated list (``kubectl get po,deploy``)."""
 
-SourceLookup = Callable[[str, dict[str, str]], list[Candidate]]
+if TYPE_CHECKING:
+    SourceLookup = Callable[[str, dict[str, str]], list[Candidate]]
 
 
 class _ParseStop(Exception):
     """click raised a UsageError; with resilient parsing it stops parsing quietly."""
 
 
-@dataclass(slots=True)
 class Level:
-    """One command on the path, with what the command line gave it."""
+    """One command on the path, with what the command line gave it: the parameters given
+    (``given``), the option values by parameter name (``values``) and the unparsed words."""
 
-    spec: CommandSpec
-    given: set[str] = field(default_factory=set)
-    values: dict[str, str] = field(default_factory=dict)
-    rest: list[str] = field(default_factory=list)
+    __slots__ = ("spec", "given", "values", "rest")
+
+    def __init__(self, spec: CommandSpec) -> None:
+        self.spec = spec
+        self.given: set[str] = set()
+        self.values: dict[str, str] = {}
+        self.rest: list[str] = []
 
 
 def resolve(spec: CommandSpec, args: list[str]) -> list[Level]:

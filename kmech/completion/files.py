@@ -11,13 +11,16 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from pathlib import Path
-from typing import Any
+
+# typing is not imported on the completion path; mypy treats this name as True.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["read_json", "private_write", "make_private_dirs"]
 
 
-def read_json(path: Path) -> dict[str, Any] | None:
+def read_json(path: str) -> dict[str, Any] | None:
     """The JSON object in ``path``, or ``None`` when absent, unreadable or not an object."""
     try:
         with open(path, "rb") as f:
@@ -31,26 +34,28 @@ def read_json(path: Path) -> dict[str, Any] | None:
     return doc if isinstance(doc, dict) else None
 
 
-def make_private_dirs(directory: Path) -> None:
+def make_private_dirs(directory: str) -> None:
     """Create ``directory`` and any missing parents with mode 0700 (existing ones are kept)."""
-    missing: list[Path] = []
+    missing: list[str] = []
     d = directory
-    while not d.exists():
+    while not os.path.exists(d):
         missing.append(d)
-        if d.parent == d:
+        parent = os.path.dirname(d)
+        if parent == d:
             break
-        d = d.parent
+        d = parent
     for m in reversed(missing):
         with contextlib.suppress(FileExistsError):
             os.mkdir(m, 0o700)
 
 
-def private_write(path: Path, doc: Any) -> bool:
+def private_write(path: str, doc: Any) -> bool:
     """Write ``doc`` as JSON to ``path`` (0600, atomically); ``False`` if that failed."""
     data = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode()
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    directory, name = os.path.split(path)
+    tmp = os.path.join(directory, f".{name}.{os.getpid()}.tmp")
     try:
-        make_private_dirs(path.parent)
+        make_private_dirs(directory)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             os.write(fd, data)

@@ -13,38 +13,64 @@ A broken kubeconfig offers nothing: completion never prints an error into the us
 
 from __future__ import annotations
 
-import hashlib
 import os
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+import zlib
 
 from kmech.completion.files import private_write, read_json
+
+# typing is not imported on the completion path; mypy treats this name as True.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["KubeconfigSummary", "Selection", "kubeconfig_paths", "load_summary", "select"]
 
 _SUMMARY_VERSION = 1
 
 
-@dataclass(frozen=True, slots=True)
 class Selection:
-    """What the connection flags of the command line being completed select."""
+    """What the connection flags of the command line being completed select (no credentials).
 
-    server: str = ""
-    namespace: str = ""
-    context: str = ""
-    cluster: str = ""
-    user: str = ""
+    Read-only by convention; plain classes here because ``dataclasses`` costs a TAB ~5 ms.
+    """
+
+    __slots__ = ("server", "namespace", "context", "cluster", "user")
+
+    def __init__(
+        self,
+        *,
+        server: str = "",
+        namespace: str = "",
+        context: str = "",
+        cluster: str = "",
+        user: str = "",
+    ) -> None:
+        self.server = server
+        self.namespace = namespace
+        self.context = context
+        self.cluster = cluster
+        self.user = user
 
 
-@dataclass(frozen=True, slots=True)
 class KubeconfigSummary:
-    """The names in the merged kubeconfig, in file order, and what each context points at."""
+    """The names in the merged kubeconfig, in file order, and what each context points at:
+    ``contexts`` maps a name to its ``cluster``, ``user`` and ``namespace``; ``clusters`` maps a
+    name to its server URL."""
 
-    current_context: str = ""
-    contexts: dict[str, dict[str, str]] = field(default_factory=dict)
-    clusters: dict[str, str] = field(default_factory=dict)
-    users: tuple[str, ...] = ()
+    __slots__ = ("current_context", "contexts", "clusters", "users")
+
+    def __init__(
+        self,
+        *,
+        current_context: str = "",
+        contexts: dict[str, dict[str, str]] | None = None,
+        clusters: dict[str, str] | None = None,
+        users: tuple[str, ...] = (),
+    ) -> None:
+        self.current_context = current_context
+        self.contexts = contexts or {}
+        self.clusters = clusters or {}
+        self.users = users
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -64,7 +90,7 @@ class KubeconfigSummary:
         )
 
 
-def kubeconfig_paths(explicit: str | None, environ: dict[str, str] | None = None) -> list[Path]:
+def kubeconfig_paths(explicit: str | None, environ: dict[str, str] | None = None) -> list[str]:
     """The kubeconfig files kubectl would merge, in precedence order, existing files only.
 
     Same rule as :func:`kmech.transport.kubeconfig.kubeconfig_paths` (a test pins the two
@@ -72,26 +98,26 @@ def kubeconfig_paths(explicit: str | None, environ: dict[str, str] | None = None
     """
     env = os.environ if environ is None else environ
     if explicit:
-        path = Path(explicit).expanduser()
-        return [path] if path.is_file() else []
+        path = os.path.expanduser(explicit)
+        return [path] if os.path.isfile(path) else []
     value = env.get("KUBECONFIG", "")
     if value:
-        seen: set[Path] = set()
-        paths: list[Path] = []
+        seen: set[str] = set()
+        paths: list[str] = []
         for part in value.split(os.pathsep):
             if not part:
                 continue
-            path = Path(part).expanduser()
-            if path in seen or not path.is_file():
+            path = os.path.normpath(os.path.expanduser(part))
+            if path in seen or not os.path.isfile(path):
                 continue
             seen.add(path)
             paths.append(path)
         return paths
-    default = Path(os.path.expanduser("~")) / ".kube" / "config"
-    return [default] if default.is_file() else []
+    default = os.path.join(os.path.expanduser("~"), ".kube", "config")
+    return [default] if os.path.isfile(default) else []
 
 
-def load_summary(paths: list[Path], cache_root: Path | None) -> KubeconfigSummary:
+def load_summary(paths: list[str], cache_root: str | None) -> KubeconfigSummary:
     """The merged summary of ``paths``; from the summary cache when the files did not change.
 
     ``cache_root`` ``None`` disables the summary cache. Unreadable or invalid files give an
@@ -102,10 +128,11 @@ def load_summary(paths: list[Path], cache_root: Path | None) -> KubeconfigSummar
     stamps = _stamps(paths)
     if stamps is None:
         return KubeconfigSummary()
-    cache_file: Path | None = None
+    cache_file: str | None = None
     if cache_root is not None:
-        key = hashlib.sha256("\0".join(str(p.resolve()) for p in paths).encode()).hexdigest()
-        cache_file = cache_root / "kmech" / "kubeconfig" / f"{key[:32]}.json"
+        # The key only spreads files out; the stamps inside decide whether an entry is valid.
+        key = zlib.crc32("\0".join(os.path.abspath(p) for p in paths).encode())
+        cache_file = os.path.join(cache_root, "kmech", "kubeconfig", f"{key:08x}.json")
         doc = read_json(cache_file)
         if (
             doc is not None
@@ -150,23 +177,25 @@ def select(
     )
 
 
-def _stamps(paths: list[Path]) -> list[list[Any]] | None:
+def _stamps(paths: list[str]) -> list[list[Any]] | None:
     out: list[list[Any]] = []
     for p in paths:
         try:
-            st = p.stat()
+            st = os.stat(p)
         except OSError:
             return None
-        out.append([str(p), st.st_mtime_ns, st.st_size])
+        out.append([os.path.abspath(p), st.st_mtime_ns, st.st_size])
     return out
 
 
-def _summarize(paths: list[Path]) -> KubeconfigSummary | None:
+def _summarize(paths: list[str]) -> KubeconfigSummary | None:
+    from pathlib import Path
+
     from kmech.errors import KmechError
     from kmech.transport.kubeconfig import merge_kubeconfigs
 
     try:
-        merged = merge_kubeconfigs(paths)
+        merged = merge_kubeconfigs([Path(p) for p in paths])
     except KmechError:
         return None
     contexts: dict[str, dict[str, str]] = {}

@@ -10,14 +10,18 @@ The user is part of the key because two users of one server may see different na
 
 from __future__ import annotations
 
+import os
 import re
 import time
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 from kmech.completion.files import private_write, read_json
 from kmech.completion.resources import safe_host
+
+# typing is not imported on the completion path; mypy treats this name as True.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 __all__ = ["TTL_SECONDS", "REFRESH_TIMEOUT_SECONDS", "cache_file", "cached_namespaces", "store"]
 
@@ -30,14 +34,15 @@ REFRESH_TIMEOUT_SECONDS = 1.0
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
 
-def cache_file(cache_root: Path, server: str, user: str) -> Path:
+def cache_file(cache_root: str, server: str, user: str) -> str:
     """Where the namespaces seen by ``user`` on ``server`` are kept."""
     user_part = _UNSAFE.sub("_", user) or "_"
-    return cache_root / "kmech" / "namespaces" / (safe_host(server) or "_") / f"{user_part}.json"
+    host = safe_host(server).replace("/", "_") or "_"
+    return os.path.join(cache_root, "kmech", "namespaces", host, f"{user_part}.json")
 
 
 def cached_namespaces(
-    path: Path, *, wall_clock: Callable[[], float] = time.time
+    path: str, *, wall_clock: Callable[[], float] = time.time
 ) -> tuple[list[str], bool] | None:
     """The cached names and whether they are within the TTL; ``None`` without a cache."""
     doc = read_json(path)
@@ -51,7 +56,7 @@ def cached_namespaces(
     return [str(n) for n in names], 0 <= age <= TTL_SECONDS
 
 
-def store(path: Path, names: list[str], *, wall_clock: Callable[[], float] = time.time) -> None:
+def store(path: str, names: list[str], *, wall_clock: Callable[[], float] = time.time) -> None:
     """Remember ``names`` as listed now."""
     private_write(path, {"listedAt": wall_clock(), "namespaces": sorted(names)})
 

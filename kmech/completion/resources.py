@@ -24,13 +24,15 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from kmech.completion.candidate import Candidate
 from kmech.completion.files import read_json
+
+# typing is not imported on the completion path; mypy treats this name as True.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 __all__ = [
     "CACHE_TTL_SECONDS",
@@ -47,16 +49,31 @@ CACHE_TTL_SECONDS = 6 * 60 * 60
 _ILLEGAL_FILE_CHARACTERS = re.compile(r"[^()A-Za-z0-9_/.]")
 
 
-@dataclass(frozen=True, slots=True)
 class ResourceEntry:
-    """One resource of one group, at the version that wins it."""
+    """One resource of one group, at the version that wins it (read-only by convention; not a
+    dataclass because importing ``dataclasses`` costs a TAB about 5 ms)."""
 
-    name: str
-    group: str
-    version: str
-    kind: str
-    short_names: tuple[str, ...]
-    verbs: tuple[str, ...]
+    __slots__ = ("name", "group", "version", "kind", "short_names", "verbs")
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        group: str,
+        version: str,
+        kind: str,
+        short_names: tuple[str, ...],
+        verbs: tuple[str, ...],
+    ) -> None:
+        self.name = name
+        self.group = group
+        self.version = version
+        self.kind = kind
+        self.short_names = short_names
+        self.verbs = verbs
+
+    def __repr__(self) -> str:
+        return f"ResourceEntry({self.name!r}, group={self.group!r}, version={self.version!r})"
 
     @property
     def description(self) -> str:
@@ -73,21 +90,22 @@ def safe_host(host: str) -> str:
     return "" if cleaned == "." else cleaned
 
 
-def discovery_dir(cache_root: Path, server: str) -> Path:
+def discovery_dir(cache_root: str, server: str) -> str:
     """``<cache_root>/discovery/<safe_host(server)>``."""
     name = safe_host(server)
-    return cache_root / "discovery" / name if name else cache_root / "discovery"
+    base = os.path.join(cache_root, "discovery")
+    return os.path.join(base, name) if name else base
 
 
 def read_cached_resources(
-    directory: Path,
+    directory: str,
     *,
     ttl_seconds: float = CACHE_TTL_SECONDS,
     wall_clock: Callable[[], float] = time.time,
 ) -> tuple[list[ResourceEntry], bool] | None:
     """The cached resources and whether every file was within the TTL; ``None`` without a
     readable ``servergroups.json``. Group-versions whose file is missing are skipped."""
-    groups_file = directory / "servergroups.json"
+    groups_file = os.path.join(directory, "servergroups.json")
     now = wall_clock()
     fresh = _fresh(groups_file, now, ttl_seconds)
     if fresh is None:
@@ -101,7 +119,7 @@ def read_cached_resources(
             continue
         name = str(group.get("name", ""))
         for version, gv in _versions_preferred_first(group):
-            path = directory.joinpath(*gv.split("/"), "serverresources.json")
+            path = os.path.join(directory, *gv.split("/"), "serverresources.json")
             file_fresh = _fresh(path, now, ttl_seconds)
             if file_fresh is None:
                 continue
@@ -134,7 +152,7 @@ def resource_candidates(
     return [seen[k] for k in sorted(seen)]
 
 
-def _fresh(path: Path, now: float, ttl_seconds: float) -> bool | None:
+def _fresh(path: str, now: float, ttl_seconds: float) -> bool | None:
     try:
         mtime = os.stat(path).st_mtime
     except OSError:

@@ -13,16 +13,23 @@ namespaces only when their 30 s cache expired; each such request times out after
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from pathlib import Path
 
 from kmech.completion.candidate import Candidate
+
+# typing is not imported on the completion path; mypy treats this name as True.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from kmech.completion.kubeconfig import KubeconfigSummary, Selection
+    from kmech.transport.options import ConnectionOptions
 
 __all__ = ["SOURCES", "candidates", "cache_root"]
 
 FETCH_TIMEOUT_SECONDS = 1.0
 
-Connection = dict[str, str]
+if TYPE_CHECKING:
+    Connection = dict[str, str]
 
 
 def candidates(source: str, connection: Connection) -> list[Candidate]:
@@ -33,21 +40,21 @@ def candidates(source: str, connection: Connection) -> list[Candidate]:
     return fn(connection)
 
 
-def cache_root(connection: Connection) -> Path:
+def cache_root(connection: Connection) -> str:
     """``--cache-dir``, else ``$KUBECACHEDIR``, else ``~/.kube/cache`` (kubectl's rule)."""
     flag = connection.get("cache_dir")
     if flag:
-        return Path(os.path.expanduser(flag))
+        return os.path.expanduser(flag)
     env = os.environ.get("KUBECACHEDIR", "")
     if env:
-        return Path(env)
-    return Path(os.path.expanduser("~")) / ".kube" / "cache"
+        return env
+    return os.path.join(os.path.expanduser("~"), ".kube", "cache")
 
 
 # -- kubeconfig ----------------------------------------------------------------------------
 
 
-def _summary(connection: Connection):  # type: ignore[no-untyped-def]
+def _summary(connection: Connection) -> KubeconfigSummary:
     from kmech.completion.kubeconfig import kubeconfig_paths, load_summary
 
     return load_summary(kubeconfig_paths(connection.get("kubeconfig")), cache_root(connection))
@@ -79,7 +86,7 @@ def users(connection: Connection) -> list[Candidate]:
     return [Candidate(name) for name in _summary(connection).users]
 
 
-def _selection(connection: Connection):  # type: ignore[no-untyped-def]
+def _selection(connection: Connection) -> Selection:
     from kmech.completion.kubeconfig import select
 
     return select(
@@ -125,7 +132,7 @@ def _resources(connection: Connection, *, verb: str | None) -> list[Candidate]:
     return resource_candidates(cached[0], verb=verb)
 
 
-def _connection_options(connection: Connection):  # type: ignore[no-untyped-def]
+def _connection_options(connection: Connection) -> ConnectionOptions:
     from kmech.transport.options import ConnectionOptions
 
     return ConnectionOptions(
@@ -141,6 +148,8 @@ def _connection_options(connection: Connection):  # type: ignore[no-untyped-def]
 
 def _fetch_discovery(connection: Connection) -> bool:
     """One discovery, written to kubectl's disk cache; ``False`` when it failed."""
+    from pathlib import Path
+
     from kmech.discovery.client import HTTPDiscoveryClient
     from kmech.discovery.disk_cache import CachedDiscoveryClient, DiskCache, discovery_cache_dir
     from kmech.errors import KmechError
@@ -148,7 +157,7 @@ def _fetch_discovery(connection: Connection) -> bool:
 
     try:
         with RESTClient.from_options(_connection_options(connection)) as client:
-            cache = DiskCache(discovery_cache_dir(cache_root(connection), client.server))
+            cache = DiskCache(discovery_cache_dir(Path(cache_root(connection)), client.server))
             cached = CachedDiscoveryClient(HTTPDiscoveryClient(client), cache)
             cached.server_groups_and_resources()
     except KmechError:

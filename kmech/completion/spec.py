@@ -9,9 +9,14 @@ CLI. Completion reads it instead of building the typer app, which is what makes 
 
 from __future__ import annotations
 
-from typing import TypedDict
-
 __all__ = ["ParamSpec", "CommandSpec", "load_spec"]
+
+# The TypedDicts exist for the type checker only: typing is not imported on the completion path.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TypedDict
+else:
+    TypedDict = dict
 
 
 class ParamSpec(TypedDict):

@@ -1,0 +1,66 @@
+"""Completion against the sandbox, through the real kubeconfig and HTTP path."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kmech.completion.candidate import Candidate
+from kmech.completion.sources import candidates
+
+
+@pytest.fixture
+def cache_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "cache"
+    monkeypatch.setenv("KUBECACHEDIR", str(root))
+    return root
+
+
+def values(found: list[Candidate], prefix: str = "") -> list[str]:
+    return [c.value for c in found if c.value.startswith(prefix)]
+
+
+def test_cold_cache_one_discovery_then_no_request(sb, kubeconfig, cache_root: Path) -> None:
+    assert values(candidates("watchable_resources", {}), "de") == [
+        "deletingpolicies",
+        "deletingpolicies.policies.kyverno.io",
+        "deploy",
+        "deployments",
+        "deployments.apps",
+        "deviceclasses",
+        "deviceclasses.resource.k8s.io",
+    ]
+    assert sb.request_count > 0
+    assert (cache_root / "discovery").is_dir()
+    sb.clear_requests()
+    assert "deployments.apps" in values(candidates("resources", {}))
+    assert sb.request_count == 0
+
+
+def test_namespaces_listed_cached_and_refreshed(sb, kubeconfig, cache_root: Path) -> None:
+    sb.create("configmaps", {"metadata": {"name": "c"}}, namespace="shop")
+    found = values(candidates("namespaces", {}))
+    assert "shop" in found and "default" in found
+    sb.clear_requests()
+    sb.create("configmaps", {"metadata": {"name": "c"}}, namespace="payments")
+    # Within the TTL the cached list answers, without a request.
+    assert "payments" not in values(candidates("namespaces", {}))
+    assert sb.request_count == 0
+
+
+def test_kmech_script_completes_over_the_sandbox(sb, kubeconfig, cache_root: Path) -> None:
+    sb.create("configmaps", {"metadata": {"name": "c"}}, namespace="shop")
+    env = dict(os.environ)
+    env.update(_KMECH_COMPLETE="complete_bash", COMP_WORDS="kmech watch -n s", COMP_CWORD="3")
+    proc = subprocess.run(
+        [sys.executable, "-c", "from kmech.completion.entry import main; main()"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "shop\n", "")

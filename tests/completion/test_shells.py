@@ -1,0 +1,177 @@
+"""End to end in real shells: source the checked-in script, ask for completions, read them back.
+
+A ``kmech`` wrapper on PATH runs this checkout's console-script entry point, so the scripts call
+back exactly what an installed ``kmech`` runs. zsh and fish are Debian packages
+(``apt-get install zsh fish``); their tests are skipped, saying so, where they are not installed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import KubeEnv
+
+REPO = Path(__file__).resolve().parents[2]
+SCRIPTS = REPO / "completions"
+
+
+@pytest.fixture
+def shell_env(kube_env: KubeEnv, tmp_path: Path) -> dict[str, str]:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    wrapper = bin_dir / "kmech"
+    wrapper.write_text(
+        f"#!/bin/sh\nexec '{sys.executable}' -c "
+        "'from kmech.completion.entry import main; main()' \"$@\"\n"
+    )
+    wrapper.chmod(0o755)
+    env = dict(os.environ)
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
+    return env
+
+
+def run(cmd: list[str], env: dict[str, str]) -> str:
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+BASH_CASES = [
+    pytest.param(
+        ["kmech", "watch", "deploy"], ["deploy", "deployments", "deployments.apps"], id="resource"
+    ),
+    pytest.param(["kmech", "resolve", "po", "hp"], ["hpa"], id="resolve-second-name"),
+    pytest.param(["kmech", "--context", ""], ["kind-dev", "prod-eu"], id="context"),
+    pytest.param(["kmech", "--cluster", "p"], ["prod-eu"], id="cluster"),
+    pytest.param(
+        ["kmech", "backoff", "--limiter", "kopf"],
+        ["kopf", "kopf-api", "kopf-handler"],
+        id="limiter",
+    ),
+    pytest.param(["kmech", "watch", "pods", "-o", "j"], ["json", "jsonl"], id="output"),
+    pytest.param(["kmech", "completion", "f"], ["fish"], id="shell-name"),
+    pytest.param(["kmech", "wat"], ["watch"], id="command"),
+]
+
+
+@pytest.mark.parametrize(("words", "expected"), BASH_CASES)
+def test_bash(words: list[str], expected: list[str], shell_env: dict[str, str]) -> None:
+    bash = shutil.which("bash")
+    assert bash is not None
+    quoted = " ".join(f"'{w}'" for w in words)
+    script = (
+        f"source '{SCRIPTS / 'kmech.bash'}'\n"
+        f"COMP_WORDS=({quoted}); COMP_CWORD={len(words) - 1}\n"
+        "_kmech_completion kmech\n"
+        'printf "%s\\n" "${COMPREPLY[@]}"\n'
+    )
+    assert run([bash, "--norc", "--noprofile", "-c", script], shell_env).splitlines() == expected
+
+
+def test_bash_registers_the_function(shell_env: dict[str, str]) -> None:
+    out = run(
+        ["bash", "--norc", "-c", f"source '{SCRIPTS / 'kmech.bash'}'; complete -p kmech"], shell_env
+    )
+    assert out == "complete -o default -F _kmech_completion kmech\n"
+
+
+def test_bash_namespaces_from_cache(kube_env: KubeEnv, shell_env: dict[str, str]) -> None:
+    from kmech.completion import namespaces as ns
+
+    from .conftest import SERVER
+
+    path = ns.cache_file(str(kube_env.cache_root), SERVER, "dev-admin")
+    ns.store(path, ["default", "kube-system", "shop"])
+    script = (
+        f"source '{SCRIPTS / 'kmech.bash'}'\n"
+        "COMP_WORDS=(kmech watch -n ''); COMP_CWORD=3\n"
+        "_kmech_completion kmech\n"
+        'printf "%s\\n" "${COMPREPLY[@]}"\n'
+    )
+    assert run(["bash", "--norc", "-c", script], shell_env).splitlines() == [
+        "default",
+        "kube-system",
+        "shop",
+    ]
+
+
+@pytest.mark.skipif(
+    shutil.which("zsh") is None, reason="zsh is not installed (apt-get install zsh)"
+)
+def test_zsh(shell_env: dict[str, str]) -> None:
+    # compinit for compdef; _arguments is replaced by a stub that prints what it was given,
+    # which is exactly what zsh's completion system would receive from the script.
+    script = (
+        "autoload -Uz compinit && compinit -u -D\n"
+        f"source '{SCRIPTS / '_kmech'}'\n"
+        '_arguments() { print -rl -- "$@" }\n'
+        "_files() { print -r -- _files }\n"
+        "words=(kmech watch deploy); CURRENT=3\n"
+        "_kmech_completion\n"
+        "words=(kmech completion x); CURRENT=3\n"
+        "_kmech_completion\n"
+    )
+    out = run(["zsh", "-f", "-c", script], shell_env)
+    assert out == (
+        '*: :(("deploy":"Deployment (apps/v1)" "deployments":"Deployment (apps/v1)" '
+        '"deployments.apps":"Deployment (apps/v1)"))\n'
+        "_files\n"
+    )
+
+
+@pytest.mark.skipif(
+    shutil.which("fish") is None, reason="fish is not installed (apt-get install fish)"
+)
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        pytest.param(
+            "kmech watch deploy",
+            [
+                "deploy\tDeployment (apps/v1)",
+                "deployments\tDeployment (apps/v1)",
+                "deployments.apps\tDeployment (apps/v1)",
+            ],
+            id="resource",
+        ),
+        pytest.param(
+            "kmech --context ",
+            ["kind-dev\tcurrent, cluster kind-dev, namespace shop", "prod-eu\tcluster prod-eu"],
+            id="context",
+        ),
+        pytest.param(
+            "kmech backoff --limiter item",
+            ["item-based\tclient-go DefaultItemBasedRateLimiter: exp 1ms..1000s"],
+            id="limiter",
+        ),
+    ],
+)
+def test_fish(line: str, expected: list[str], shell_env: dict[str, str], tmp_path: Path) -> None:
+    shell_env = dict(
+        shell_env,
+        XDG_CONFIG_HOME=str(tmp_path / "fishconf"),
+        XDG_DATA_HOME=str(tmp_path / "fishdata"),
+    )
+    script = f"source '{SCRIPTS / 'kmech.fish'}'; complete --do-complete='{line}'"
+    out = run(["fish", "--no-config", "-c", script], shell_env)
+    assert sorted(out.splitlines()) == sorted(expected)
+
+
+def test_installed_scripts_use_the_fast_entry_point() -> None:
+    from importlib.metadata import entry_points
+
+    scripts = {
+        ep.name: ep.value
+        for ep in entry_points(group="console_scripts")
+        if ep.name in ("kmech", "kubectl-mech")
+    }
+    assert scripts == {
+        "kmech": "kmech.completion.entry:main",
+        "kubectl-mech": "kmech.completion.entry:main",
+    }
