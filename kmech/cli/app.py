@@ -115,13 +115,7 @@ def _global(
     ),
     no_color: bool = typer.Option(False, "--no-color", help="Disable colour (also NO_COLOR=1)."),
 ) -> None:
-    timeout_seconds: float | None = None
-    if request_timeout is not None:
-        from kmech.duration import parse_duration
-
-        text = request_timeout if not request_timeout.isdigit() else request_timeout + "s"
-        ns = parse_duration(text)
-        timeout_seconds = ns / 1e9 if ns > 0 else None
+    timeout_seconds = _request_timeout_seconds(request_timeout)
     connection = ConnectionOptions(
         kubeconfig=kubeconfig,
         context=context,
@@ -137,6 +131,28 @@ def _global(
     )
     ctx.obj = GlobalOptions(connection=connection, no_color=no_color, verbosity=verbosity)
     _configure_logging(verbosity)
+
+
+def _request_timeout_seconds(text: str | None) -> float | None:
+    """kubectl's ``--request-timeout``: whole seconds or a Go duration; 0 (or absent) means none.
+
+    Upstream: cli-runtime ``genericclioptions/config_flags.go`` and client-go
+    ``tools/clientcmd/client_config.go`` (getTimeout: "must be a single integer in seconds, or an
+    integer followed by a corresponding time unit").
+    """
+    if text is None:
+        return None
+    from kmech.duration import parse_duration
+    from kmech.errors import UsageError
+
+    way_out = "use whole seconds or a duration such as 5s, 2m or 1h"
+    try:
+        ns = parse_duration(text + "s" if text.isdigit() else text)
+    except UsageError as exc:
+        raise UsageError(f'invalid --request-timeout "{text}": {way_out}') from exc
+    if ns < 0:
+        raise UsageError(f'invalid --request-timeout "{text}": it cannot be negative; {way_out}')
+    return ns / 1e9 if ns > 0 else None
 
 
 def global_options(ctx: typer.Context) -> GlobalOptions:
@@ -203,6 +219,8 @@ def main(argv: list[str] | None = None) -> None:
     with the traceback only at ``-v 9``.
     """
     args = list(sys.argv[1:] if argv is None else argv)
+    # kubectl accepts -v=6; click would read "=6" as the value of the short option.
+    args = ["--v=" + a[3:] if a.startswith("-v=") else a for a in args]
     verbosity = _verbosity_from_argv(args)
     try:
         app(args=args, prog_name=_prog_name(sys.argv[0] if sys.argv else ""), standalone_mode=True)

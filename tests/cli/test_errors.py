@@ -128,7 +128,17 @@ def test_forbidden_names_verb_resource_namespace(
 @pytest.mark.parametrize(
     ("argv", "fragment"),
     [
-        pytest.param(["--request-timeout", "soon", "version"], "soon", id="bad-duration"),
+        pytest.param(
+            ["--request-timeout", "soon", "version"],
+            'error: invalid --request-timeout "soon": use whole seconds or a duration such as 5s, 2m or 1h\n',
+            id="bad-duration",
+        ),
+        pytest.param(
+            ["--request-timeout", "-1s", "version"],
+            'error: invalid --request-timeout "-1s": it cannot be negative; use whole seconds or a '
+            "duration such as 5s, 2m or 1h\n",
+            id="negative-duration",
+        ),
         pytest.param(
             ["--no-such-flag", "version"], "No such option: --no-such-flag", id="unknown-flag"
         ),
@@ -170,7 +180,7 @@ def test_v6_logs_requests_and_never_the_token(
     assert re.fullmatch(
         rf"GET {re.escape(sb.url)}/version 200 OK in \d+ milliseconds", client_lines[0]
     )
-    code, _, err = run(["--v=8", "--server", sb.url, "--token", "hide-me", "version"], capsys)
+    code, _, err = run(["-v=8", "--server", sb.url, "--token", "hide-me", "version"], capsys)
     assert "    Authorization: Bearer <masked>\n" in err
     assert "hide-me" not in err
 
