@@ -106,6 +106,7 @@ class Sandbox:
         self._thread: threading.Thread | None = None
         self._lifecycle = threading.Lock()
         self._tls_material: Any = None
+        self._churn: Any = None
         self._seed_namespaces()
 
     # ------------------------------------------------------------------ lifecycle
@@ -155,8 +156,23 @@ class Sandbox:
         if thread is not None:
             thread.join(timeout=5)
 
+    def start_churn(
+        self, rate: float, *, namespace: str = "default", seed: int | None = None
+    ) -> Any:
+        """Start writing ``rate`` pod/deployment changes per second (see
+        :class:`kmech.sandbox.churn.Churn`); stopped by :meth:`stop`. Returns the Churn."""
+        from kmech.sandbox.churn import Churn
+
+        if self._churn is not None:
+            self._churn.stop()
+        self._churn = Churn(self, rate, namespace=namespace, seed=seed).start()
+        return self._churn
+
     def stop(self) -> None:
         """Close the listener, end every watch stream and reset idle connections. Idempotent."""
+        if self._churn is not None:
+            self._churn.stop()
+            self._churn = None
         with self._lifecycle:
             self._ctx.stopping.set()
             for watcher in list(self._ctx.watchers):

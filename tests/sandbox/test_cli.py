@@ -1,0 +1,131 @@
+"""`kmech sandbox`: the printed KUBECONFIG line, flags turned into faults, bad input, clean stop."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kmech.cli.app import main
+from kmech.cli.sandbox import SandboxOptions, run
+from tests.sandbox.helpers import Client
+
+
+class LineBuffer(io.StringIO):
+    """A stdout stand-in that signals when the first line is written."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ready = threading.Event()
+
+    def flush(self) -> None:
+        super().flush()
+        if "\n" in self.getvalue():
+            self.ready.set()
+
+
+def start(options: SandboxOptions):
+    stop = threading.Event()
+    out, err = LineBuffer(), io.StringIO()
+    result = {}
+    thread = threading.Thread(
+        target=lambda: result.setdefault("rc", run(options, stop=stop, out=out, err=err)),
+        name="test-sandbox-cli",
+    )
+    thread.start()
+    assert out.ready.wait(30)
+    line = out.getvalue().splitlines()[0]
+    assert line.startswith("export KUBECONFIG=")
+    config = yaml.safe_load(Path(line.split("=", 1)[1]).read_text())
+    return stop, thread, result, config, err
+
+
+def test_run_prints_kubeconfig_and_serves_with_faults(tmp_path):
+    options = SandboxOptions(
+        kubeconfig_out=tmp_path / "kc",
+        token="abc",
+        fail_status=429,
+        fail_path="/api/v1/pods",
+        retry_after=2,
+    )
+    stop, thread, result, config, err = start(options)
+    try:
+        server = config["clusters"][0]["cluster"]["server"]
+        assert config["users"][0]["user"]["token"] == "abc"
+        assert config["contexts"][0]["context"]["namespace"] == "default"
+        with Client(server, token="abc") as c:
+            assert c.get("/version").status == 200
+            throttled = c.get("/api/v1/pods")
+            assert (throttled.status, throttled.headers["retry-after"]) == (429, "2")
+        assert "serving http://127.0.0.1:" in err.getvalue()
+        assert "abc" not in err.getvalue()
+    finally:
+        stop.set()
+        thread.join(30)
+    assert result["rc"] == 0
+    assert err.getvalue().endswith("kmech sandbox stopped\n")
+    assert (tmp_path / "kc").exists()
+
+
+def test_temporary_kubeconfig_is_removed_on_stop():
+    stop, thread, _, config, _ = start(SandboxOptions(churn=200))
+    server = config["clusters"][0]["cluster"]["server"]
+    with Client(server) as c:
+        w = c.watch("/api/v1/namespaces/default/pods", {"resourceVersion": "0"})
+        assert w.next()["type"] == "ADDED"
+    stop.set()
+    thread.join(30)
+    assert not thread.is_alive()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(
+            ["--discovery", "/nonexistent"],
+            "error: --discovery /nonexistent is not a folder; pass a discovery snapshot folder",
+            id="no-folder",
+        ),
+        pytest.param(
+            ["--fail-status", "200"],
+            "error: --fail-status must be an HTTP error code (400-599), not 200",
+            id="bad-status",
+        ),
+        pytest.param(["--latency", "fast"], 'error: invalid duration "fast"', id="bad-duration"),
+        pytest.param(
+            ["--port", "70000"],
+            "error: --port must be between 0 and 65535, not 70000",
+            id="bad-port",
+        ),
+    ],
+)
+def test_bad_input(capsys, args, message):
+    with pytest.raises(SystemExit) as info:
+        main(["sandbox", *args])
+    assert info.value.code == 2
+    assert capsys.readouterr().err.strip().startswith(message)
+
+
+def test_ctrl_c_stops_cleanly(tmp_path):
+    env = dict(os.environ)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kmech", "sandbox", "--kubeconfig-out", str(tmp_path / "kc")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    assert line == f"export KUBECONFIG={tmp_path / 'kc'}\n"
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert err.splitlines()[-1] == "kmech sandbox stopped"
