@@ -99,6 +99,7 @@ class RealFIFO:
     """
 
     __slots__ = (
+        "_mutex",
         "_cond",
         "_items",
         "_populated",
@@ -110,7 +111,9 @@ class RealFIFO:
     )
 
     def __init__(self, *, transform: TransformFunc | None = None) -> None:
-        self._cond = threading.Condition(threading.Lock())
+        # Entering the raw lock is C code; Condition.__enter__ is Python (hot path).
+        self._mutex = threading.Lock()
+        self._cond = threading.Condition(self._mutex)
         self._items: deque[QueueItem] = deque()
         self._populated = False
         self._initial_count = 0
@@ -121,7 +124,7 @@ class RealFIFO:
 
     # -- producers (the reflector) -------------------------------------------------------------
     def _put(self, item: QueueItem) -> None:
-        with self._cond:
+        with self._mutex:
             if not self._populated:
                 # A watch came first: there is no initial list to wait for.
                 self._populated = True
@@ -150,7 +153,7 @@ class RealFIFO:
         if self._transform is not None:
             tf = self._transform
             objects = [tf(o) for o in objects]
-        with self._cond:
+        with self._mutex:
             self._items.append(ReplacedAll(objects, resource_version))
             if not self._populated:
                 self._populated = True
@@ -166,47 +169,57 @@ class RealFIFO:
         self._put_no_populate(Bookmark(resource_version))
 
     def _put_no_populate(self, item: QueueItem) -> None:
-        with self._cond:
+        with self._mutex:
             self._items.append(item)
             if self._waiting:
                 self._cond.notify()
 
     # -- consumer (the informer) ---------------------------------------------------------------
-    def pop(self, process: Callable[[QueueItem, bool], Any]) -> None:
-        """Wait for the oldest item and call ``process(item, is_in_initial_list)``.
+    def pop(self, process: Callable[[QueueItem, bool], Any]) -> int:
+        """Wait for queued items and call ``process(item, is_in_initial_list)`` on them in order.
 
-        The queue lock is not held while ``process`` runs (producers keep going); the initial
-        population count goes down only after it returns. Raises :class:`QueueClosedError` when the
-        queue is closed and empty.
+        While the initial population is outstanding, one item is handed over per call; after that,
+        everything queued at the time of the call is handed over in one go (fewer lock round trips
+        on the hot path). The queue lock is not held while ``process`` runs (producers keep going);
+        the initial population count goes down only after ``process`` returns. Returns the number
+        of items processed. Raises :class:`QueueClosedError` when the queue is closed and empty.
         """
-        with self._cond:
-            while not self._items:
+        with self._mutex:
+            items = self._items
+            while not items:
                 if self._closed:
                     raise QueueClosedError
                 self._waiting = True
                 self._cond.wait()
                 self._waiting = False
-            item = self._items.popleft()
             counted = self._initial_count > 0
-            initial = counted or not self._populated
+            if counted or not self._populated:
+                batch = [items.popleft()]
+                initial = True
+            else:
+                batch = list(items)
+                items.clear()
+                initial = False
         try:
-            process(item, initial)
+            for item in batch:
+                process(item, initial)
         finally:
             if counted:
-                with self._cond:
+                with self._mutex:
                     self._initial_count -= 1
                     if self._initial_count == 0:
                         self._synced_event.set()
+        return len(batch)
 
     def close(self) -> None:
         """Wake the consumer; :meth:`pop` raises once the queue is empty."""
-        with self._cond:
+        with self._mutex:
             self._closed = True
             self._cond.notify_all()
 
     def clear(self) -> None:
         """Drop every queued item (used on stop)."""
-        with self._cond:
+        with self._mutex:
             self._items.clear()
 
     @property
@@ -215,7 +228,7 @@ class RealFIFO:
 
     def has_synced(self) -> bool:
         """True once the initial population has been processed by the consumer."""
-        with self._cond:
+        with self._mutex:
             return self._populated and self._initial_count == 0
 
     def wait_synced(self, timeout_seconds: float | None) -> bool:

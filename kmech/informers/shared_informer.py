@@ -207,6 +207,7 @@ class _ProcessorListener:
     __slots__ = (
         "handler",
         "_deliver",
+        "_mutex",
         "_cond",
         "_buffer",
         "_waiting",
@@ -228,7 +229,8 @@ class _ProcessorListener:
             self._deliver: Callable[[Notification], None] = handler.on_notification
         else:
             self._deliver = self._dispatch
-        self._cond = threading.Condition(threading.Lock())
+        self._mutex = threading.Lock()
+        self._cond = threading.Condition(self._mutex)
         self._buffer: deque[Notification] = deque()
         self._waiting = False
         self._stopped = False
@@ -251,7 +253,7 @@ class _ProcessorListener:
             h.on_delete(n.old)
 
     def add(self, n: Notification) -> None:
-        with self._cond:
+        with self._mutex:
             if self._stopped:
                 return
             if n.is_in_initial_list:
@@ -261,7 +263,7 @@ class _ProcessorListener:
                 self._cond.notify()
 
     def has_synced_handler(self) -> bool:
-        with self._cond:
+        with self._mutex:
             return self._initial_pending == 0
 
     def start(self) -> None:
@@ -270,7 +272,7 @@ class _ProcessorListener:
             self._thread.start()
 
     def stop(self) -> None:
-        with self._cond:
+        with self._mutex:
             self._stopped = True
             self._buffer.clear()
             self._cond.notify_all()
@@ -282,10 +284,11 @@ class _ProcessorListener:
 
     def _run(self) -> None:
         cond = self._cond
+        mutex = self._mutex
         buf = self._buffer
         deliver = self._deliver
         while True:
-            with cond:
+            with mutex:
                 while not buf and not self._stopped:
                     self._waiting = True
                     cond.wait()
@@ -304,7 +307,7 @@ class _ProcessorListener:
                 finally:
                     self.delivered += 1
                     if n.is_in_initial_list:
-                        with cond:
+                        with mutex:
                             self._initial_pending -= 1
 
     def should_resync(self, now: int) -> bool:
@@ -705,15 +708,12 @@ class SharedIndexInformer:
         except KeyFuncError as err:
             log.warning("%s: dropping a %s event: %s", self.name, item.type, err)
             return
-        ts = self._ts
-        old = ts.get(key)
         if item.type is DeltaType.DELETED:
-            if old is None:
+            if self._ts.pop(key) is None:
                 return  # kmech: a delete for a key never seen is dropped (spec §9, S27)
-            ts.delete(key)
             self._distribute(Notification(NotificationType.DELETE, Origin.WATCH, obj, None), False)
             return
-        ts.update(key, obj)
+        old = self._ts.swap(key, obj)
         if old is not None:
             self._distribute(Notification(NotificationType.UPDATE, Origin.WATCH, old, obj), False)
         else:

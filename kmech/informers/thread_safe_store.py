@@ -17,7 +17,7 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from kmech.informers.index import IndexerError, IndexFunc
+from kmech.informers.index import IndexerError, IndexFunc, meta_namespace_index_func
 from kmech.informers.listwatch import Object
 
 __all__ = ["ThreadSafeStore"]
@@ -53,6 +53,23 @@ class ThreadSafeStore:
                 self._update_indices_locked(old, obj, key)
             self._items[key] = obj
 
+    def swap(self, key: str, obj: Object) -> Object | None:
+        """Store ``obj`` under ``key`` and return what was there (one lock round trip)."""
+        with self._lock:
+            old = self._items.get(key)
+            if self._indexers:
+                self._update_indices_locked(old, obj, key)
+            self._items[key] = obj
+            return old
+
+    def pop(self, key: str) -> Object | None:
+        """Remove ``key`` and return its object (``None`` if absent)."""
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None and self._indexers:
+                self._update_indices_locked(old, None, key)
+            return old
+
     def delete(self, key: str) -> None:
         with self._lock:
             old = self._items.pop(key, None)
@@ -83,6 +100,10 @@ class ThreadSafeStore:
 
     def _update_indices_locked(self, old: Object | None, new: Object | None, key: str) -> None:
         for name, fn in self._indexers.items():
+            if fn is meta_namespace_index_func and old is not None and new is not None:
+                # Fast path for the built-in index: a namespace never changes in an update.
+                if old["metadata"].get("namespace") == new["metadata"].get("namespace"):
+                    continue
             old_values = _call_index(name, fn, old) if old is not None else []
             new_values = _call_index(name, fn, new) if new is not None else []
             # The common case (a pod's namespace or node does not change): nothing to do.
