@@ -1,4 +1,5 @@
-"""The ``kmech`` and ``kubectl-mech`` console scripts: a TAB is answered before typer loads.
+"""The console scripts: ``kmech`` and ``kubectl-mech`` (a TAB is answered before typer loads),
+and ``kubectl_complete-mech``, which kubectl (1.26+) runs to complete ``kubectl mech <TAB>``.
 
 One TAB is one process start, so the completion request (``_KMECH_COMPLETE=complete_<shell>``)
 is answered here by :mod:`kmech.completion.protocol` from the generated command spec, importing
@@ -11,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 
-__all__ = ["COMPLETE_VAR", "main"]
+__all__ = ["COMPLETE_VAR", "main", "kubectl_complete"]
 
 COMPLETE_VAR = "_KMECH_COMPLETE"
 
@@ -31,3 +32,28 @@ def main() -> None:
     from kmech.cli.app import main as cli_main
 
     cli_main()
+
+
+def kubectl_complete(argv: list[str] | None = None) -> None:
+    """Answer kubectl's plugin completion: ``kubectl_complete-mech ARGS... INCOMPLETE``.
+
+    kubectl runs this program with the words after ``kubectl mech``, the last one being the
+    word under the cursor, and reads cobra's ``__complete`` format back: one
+    ``value<TAB>description`` per line, then ``:4`` (candidates, no file names) or ``:0`` (none:
+    let the shell complete file names).
+
+    Upstream: kubectl ``pkg/cmd/cmd.go`` (plugin completion through ``kubectl_complete-<name>``),
+    cobra ``completions.go`` (the ``__complete`` output and ShellCompDirective values).
+    """
+    from kmech.completion.engine import complete
+    from kmech.completion.sources import candidates
+    from kmech.completion.spec import load_spec
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in ("__complete", "__completeNoDesc"):
+        args = args[1:]
+    incomplete = args.pop() if args else ""
+    items = complete(load_spec(), args, incomplete, candidates)
+    lines = [c.value + ("\t" + " ".join(c.help.split()) if c.help else "") for c in items]
+    lines.append(":4" if items else ":0")
+    sys.stdout.write("\n".join(lines) + "\n")

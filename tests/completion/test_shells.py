@@ -169,9 +169,47 @@ def test_installed_scripts_use_the_fast_entry_point() -> None:
     scripts = {
         ep.name: ep.value
         for ep in entry_points(group="console_scripts")
-        if ep.name in ("kmech", "kubectl-mech")
+        if ep.name in ("kmech", "kubectl-mech", "kubectl_complete-mech")
     }
     assert scripts == {
         "kmech": "kmech.completion.entry:main",
         "kubectl-mech": "kmech.completion.entry:main",
+        "kubectl_complete-mech": "kmech.completion.entry:kubectl_complete",
     }
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not on PATH")
+def test_kubectl_plugin_completion(shell_env: dict[str, str], tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    for name, fn in (("kubectl-mech", "main"), ("kubectl_complete-mech", "kubectl_complete")):
+        script = bin_dir / name
+        script.write_text(
+            f"#!/bin/sh\nexec '{sys.executable}' -c "
+            f'\'import sys; from kmech.completion.entry import {fn}; sys.argv[0] = "{name}"; '
+            f'{fn}()\' "$@"\n'
+        )
+        script.chmod(0o755)
+    out = run(["kubectl", "__complete", "mech", "watch", "deploy"], shell_env)
+    assert out.splitlines()[:4] == [
+        "deploy\tDeployment (apps/v1)",
+        "deployments\tDeployment (apps/v1)",
+        "deployments.apps\tDeployment (apps/v1)",
+        ":4",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        pytest.param(["--context", "p"], "prod-eu\tcluster prod-eu\n:4\n", id="context"),
+        pytest.param(["completion", "x"], ":0\n", id="nothing"),
+        pytest.param(["__complete", "completion", "b"], "bash\n:4\n", id="cobra-prefix"),
+    ],
+)
+def test_kubectl_complete_output(
+    argv: list[str], expected: str, kube_env: KubeEnv, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kmech.completion.entry import kubectl_complete
+
+    kubectl_complete(argv)
+    assert capsys.readouterr().out == expected
