@@ -23,14 +23,14 @@ import time
 
 SIM_CODE = r"""
 import json, resource, sys, time
-from kmech.workqueue import SimulationConfig, VirtualClock, parse_limiter, simulate
+from kmech.workqueue import SimulationConfig, VirtualClock, parse_limiter, run_simulation
 items, failures, workers, work_ns, engine = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 clock = VirtualClock()
 limiter = parse_limiter("default").build_limiter(clock)
 config = SimulationConfig(items=items, failures=failures, workers=workers, work_time=work_ns)
 w0, c0 = time.perf_counter(), time.process_time()
-result = simulate(limiter, clock, config, engine=engine)
+result = run_simulation(limiter, clock, config, engine=engine)
 wall, cpu = time.perf_counter() - w0, time.process_time() - c0
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"wall": wall, "cpu": cpu, "peak_rss_kib": peak, "base_rss_kib": base_rss,

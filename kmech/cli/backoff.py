@@ -255,7 +255,7 @@ def _simulate(opts: BackoffOptions, expr: Any) -> SimulationResult:
     from kmech.clock import Duration
     from kmech.duration import parse_duration
     from kmech.errors import UsageError
-    from kmech.workqueue.simulate import SimulationConfig, simulate
+    from kmech.workqueue.simulate import SimulationConfig, run_simulation
     from kmech.workqueue.virtual_clock import VirtualClock
 
     workers = 1 if opts.workers is None else opts.workers
@@ -286,7 +286,7 @@ def _simulate(opts: BackoffOptions, expr: Any) -> SimulationResult:
             max_failures=cap,
             seed=opts.seed,
         )
-    return simulate(limiter, clock, config)
+    return run_simulation(limiter, clock, config)
 
 
 # ---------------------------------------------------------------------------- rendering

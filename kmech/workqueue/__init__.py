@@ -52,7 +52,7 @@ if TYPE_CHECKING:
         run_sequential,
         run_steps,
     )
-    from kmech.workqueue.simulate import SimulationConfig, SimulationResult, simulate
+    from kmech.workqueue.simulate import SimulationConfig, SimulationResult, run_simulation
     from kmech.workqueue.token_bucket import INF, Reservation, TokenBucket
     from kmech.workqueue.virtual_clock import VirtualClock
 
@@ -88,11 +88,11 @@ __all__ = [
     "run_rounds",
     "run_script",
     "run_sequential",
+    "run_simulation",
     "run_steps",
     "Schedule",
     "ScriptCall",
     "SequenceRateLimiter",
-    "simulate",
     "SimulationConfig",
     "SimulationResult",
     "TokenBucket",
@@ -137,7 +137,7 @@ _SOURCES: dict[str, str] = {
     "Schedule": "kmech.workqueue.schedule",
     "ScriptCall": "kmech.workqueue.schedule",
     "SequenceRateLimiter": "kmech.workqueue.rate_limiters",
-    "simulate": "kmech.workqueue.simulate",
+    "run_simulation": "kmech.workqueue.simulate",
     "SimulationConfig": "kmech.workqueue.simulate",
     "SimulationResult": "kmech.workqueue.simulate",
     "TokenBucket": "kmech.workqueue.token_bucket",

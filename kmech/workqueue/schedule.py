@@ -137,7 +137,16 @@ class Schedule:
         max_delay = max(delays) if delays else 0
         first_max = delays.index(max_delay) + 1 if delays else None
         cap_at = None
-        if self.cap_ns is not None:
+        if self.cap_ns is not None and self.pattern is Pattern.STEPS:
+            # Jitter makes the returned values noisy: the cap is reached by the interval itself,
+            # the call after the one that set it.
+            cap_at = next(
+                (i + 2 for i, c in enumerate(self.calls) if c.duration_after_ns == self.cap_ns),
+                None,
+            )
+            if cap_at is not None and cap_at > len(delays):
+                cap_at = None
+        elif self.cap_ns is not None:
             cap_at = next((i + 1 for i, d in enumerate(delays) if d >= self.cap_ns), None)
         retry_times = [
             c.t_ns + c.delay_ns

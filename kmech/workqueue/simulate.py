@@ -37,7 +37,7 @@ from kmech.workqueue.rate_limiting_queue import RateLimitingQueue
 from kmech.workqueue.schedule import item_name
 from kmech.workqueue.virtual_clock import VirtualClock
 
-__all__ = ["SimulationConfig", "SimulationResult", "Retry", "DepthSeries", "simulate"]
+__all__ = ["SimulationConfig", "SimulationResult", "Retry", "DepthSeries", "run_simulation"]
 
 QUEUE_NAME = "kmech-simulation"
 
@@ -162,7 +162,7 @@ class SimulationResult:
         }
 
 
-def simulate(
+def run_simulation(
     limiter: RateLimiter, clock: VirtualClock, config: SimulationConfig, *, engine: str = "fast"
 ) -> SimulationResult:
     """Run the simulation; ``limiter`` must read its time from ``clock`` (if it reads time).

@@ -9,14 +9,14 @@ from hypothesis import strategies as st
 from kmech.clock import MILLISECOND, SECOND, Duration
 from kmech.workqueue import VirtualClock, parse_limiter
 from kmech.workqueue._go import MAX_DURATION
-from kmech.workqueue.simulate import DepthSeries, SimulationConfig, simulate
+from kmech.workqueue.simulate import DepthSeries, SimulationConfig, run_simulation
 
 MS = MILLISECOND
 
 
 def run(expr: str, **kw):
     clock = VirtualClock()
-    return simulate(parse_limiter(expr).build_limiter(clock), clock, SimulationConfig(**kw))
+    return run_simulation(parse_limiter(expr).build_limiter(clock), clock, SimulationConfig(**kw))
 
 
 @pytest.mark.parametrize(
@@ -135,7 +135,7 @@ def test_fast_engine_matches_the_queue_engine(expr: str, config: dict) -> None:
         clock = VirtualClock()
         limiter = parse_limiter(expr).build_limiter(clock)
         results.append(
-            simulate(limiter, clock, SimulationConfig(**config), engine=engine).to_dict()
+            run_simulation(limiter, clock, SimulationConfig(**config), engine=engine).to_dict()
         )
     assert results[0] == results[1]
 
@@ -160,7 +160,7 @@ def test_property_engines_agree(
     for engine in ("queue", "fast"):
         clock = VirtualClock()
         results.append(
-            simulate(
+            run_simulation(
                 parse_limiter(expr).build_limiter(clock), clock, config, engine=engine
             ).to_dict()
         )
