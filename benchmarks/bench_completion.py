@@ -5,7 +5,7 @@ Starts a sandbox, writes its kubeconfig, warms kubectl's discovery cache in a fr
 run them (a new process each, same kubeconfig, same ``KUBECACHEDIR``), and prints the medians and
 their ratio. Neither tool touches the network in the timed runs (the cache is fresh).
 
-    python benchmarks/bench_completion.py [--runs 25]
+    python benchmarks/bench_completion.py [--runs 25] [--kmech ~/.local/bin/kmech]
 """
 
 from __future__ import annotations
@@ -21,32 +21,39 @@ import time
 from pathlib import Path
 
 
-def time_runs(cmd: list[str], env: dict[str, str], runs: int) -> tuple[float, str]:
-    samples = []
-    out = ""
+def time_interleaved(
+    commands: dict[str, tuple[list[str], dict[str, str]]], runs: int
+) -> dict[str, tuple[float, str]]:
+    """Run each command once per round, ``runs`` rounds, so load changes hit all alike."""
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    outputs: dict[str, str] = {}
     for _ in range(runs):
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-        samples.append(time.perf_counter() - start)
-        out = proc.stdout
-    return statistics.median(samples), out
+        for name, (cmd, env) in commands.items():
+            start = time.perf_counter()
+            proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+            samples[name].append(time.perf_counter() - start)
+            outputs[name] = proc.stdout
+    return {name: (statistics.median(s), outputs[name]) for name, s in samples.items()}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=25)
+    parser.add_argument(
+        "--kmech", help="the kmech program to time (default: kmech on PATH), e.g. a pipx install"
+    )
     args = parser.parse_args()
 
     from kmech.sandbox import Sandbox
 
     kubectl = shutil.which("kubectl")
-    kmech = shutil.which("kmech")
+    kmech = args.kmech or shutil.which("kmech")
     if kubectl is None or kmech is None:
         sys.stderr.write("kubectl and kmech must be on PATH\n")
         return 1
     # pyenv and similar put shell-script shims on PATH; time the real programs.
     kubectl = _real(kubectl, "kubectl")
-    kmech = _real(kmech, "kmech")
+    kmech = kmech if args.kmech else _real(kmech, "kmech")
 
     with tempfile.TemporaryDirectory() as tmp, Sandbox() as sandbox:
         kubeconfig = sandbox.write_kubeconfig(Path(tmp) / "kubeconfig")
@@ -64,22 +71,32 @@ def main() -> int:
         subprocess.run(
             [kubectl, "__complete", "get", "de"], env=env, capture_output=True, check=False
         )
+        typer_env = dict(kmech_env)
+        python = _real(sys.executable, "python")
         requests_before = sandbox.request_count
-        kmech_median, kmech_out = time_runs([kmech], kmech_env, args.runs)
-        kubectl_median, kubectl_out = time_runs(
-            [kubectl, "__complete", "get", "de"], env, args.runs
+        results = time_interleaved(
+            {
+                "kmech": ([kmech], kmech_env),
+                "kubectl": ([kubectl, "__complete", "get", "de"], env),
+                "typer": ([python, "-c", "from kmech.cli.app import main; main()"], typer_env),
+                "python": ([python, "-c", "pass"], env),
+            },
+            args.runs,
         )
         requests = sandbox.request_count - requests_before
 
-    print(f"runs per tool:                       {args.runs}")
-    print(f"kmech   (watch de, fast path)        median {kmech_median * 1000:7.1f} ms")
-    print(f"kubectl (__complete get de)          median {kubectl_median * 1000:7.1f} ms")
+    kmech_median, kmech_out = results["kmech"]
+    kubectl_median, kubectl_out = results["kubectl"]
+    print(f"runs per command (interleaved):      {args.runs}")
+    print(f"kmech   watch de  (fast path)        median {kmech_median * 1000:7.1f} ms")
+    print(f"kubectl __complete get de            median {kubectl_median * 1000:7.1f} ms")
     print(f"ratio kmech / kubectl                {kmech_median / kubectl_median:7.2f}")
+    print(f"for scale: typer's own completion    median {results['typer'][0] * 1000:7.1f} ms")
+    print(f"for scale: python -c pass            median {results['python'][0] * 1000:7.1f} ms")
     print(f"requests to the server while timed:  {requests}")
     print(f"kmech offered:   {' '.join(kmech_out.split())}")
-    print(
-        f"kubectl offered: {' '.join(line for line in kubectl_out.split() if not line.startswith(':'))}"
-    )
+    kubectl_items = [line for line in kubectl_out.split() if not line.startswith(":")]
+    print(f"kubectl offered: {' '.join(kubectl_items)}")
     return 0
 
 
