@@ -166,6 +166,7 @@ def test_s34_slow_handler_does_not_hold_back_a_fast_one(make_informer):
     for name in names:
         src.add(make_object(name))
     assert fast.wait_for(10)
+    assert wait_until(lambda: len(slow_seen) >= 1)
     assert len(slow_seen) == 1  # still blocked in its first event
     gate.set()
     assert wait_until(lambda: len(slow_seen) == 10)
