@@ -659,20 +659,20 @@ class Reflector:
             md = obj.get("metadata") if type(obj) is dict else None
             if type(md) is not dict:
                 continue
+            # The reflector's resume RV does not move during the initial phase: a stream that
+            # breaks before the end bookmark is retried from the same RV (client-go keeps the RV
+            # in a local until the bookmark arrives).
             if etype is EventType.BOOKMARK:
+                self.bookmarks += 1
                 ann = md.get("annotations") or {}
-                rv = md.get("resourceVersion", "")
-                self._last_sync_rv = rv or self._last_sync_rv
                 if ann.get(INITIAL_EVENTS_END_ANNOTATION) == "true":
-                    return str(rv)
+                    return str(md.get("resourceVersion", ""))
                 continue
             key = key_func(obj)
             if etype is EventType.DELETED:
                 temp.pop(key, None)
             else:
                 temp[key] = obj
-            if etype is not EventType.ADDED:
-                self._last_sync_rv = md.get("resourceVersion", "") or self._last_sync_rv
             self.events += 1
         return None
 
