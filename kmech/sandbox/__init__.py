@@ -6,7 +6,7 @@ public surface is :class:`Sandbox` and the types its methods hand out.
 
 from __future__ import annotations
 
-from kmech.sandbox.faults import Faults, StatusFault, WatchFault, WatchFaultKind
+from kmech.sandbox.faults import Faults, ScriptedResponse, StatusFault, WatchFault, WatchFaultKind
 from kmech.sandbox.sandbox import DEFAULT_NAMESPACES, Sandbox
 from kmech.sandbox.server import RequestRecord
 from kmech.sandbox.storage import EventType
@@ -18,6 +18,7 @@ __all__ = [
     "Faults",
     "RequestRecord",
     "Sandbox",
+    "ScriptedResponse",
     "StatusFault",
     "WatchFault",
     "WatchFaultKind",

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-__all__ = ["Faults", "StatusFault", "WatchFault", "WatchFaultKind"]
+__all__ = ["Faults", "ScriptedResponse", "StatusFault", "WatchFault", "WatchFaultKind"]
 
 
 class WatchFaultKind(StrEnum):
@@ -32,6 +32,7 @@ class WatchFaultKind(StrEnum):
     EXPIRE = "expire"  # send ERROR 410 Expired after N events, then end cleanly
     TRUNCATE = "truncate"  # write half of the next event, then reset the connection
     STALL = "stall"  # send nothing (no events, no bookmarks) for N seconds
+    ERROR = "error"  # send an ERROR event with a Status of ``code`` after N events, then end
 
 
 @dataclass(slots=True)
@@ -43,6 +44,8 @@ class WatchFault:
     seconds: float = 0.0
     remaining: int | None = 1
     claimed_by: set[int] = field(default_factory=set)
+    code: int = 410
+    message: str | None = None
 
 
 @dataclass(slots=True)
@@ -58,6 +61,31 @@ class StatusFault:
 
     def matches(self, method: str, target: str) -> bool:
         """Whether a request (method, path+query) is hit by this fault."""
+        if self.method and self.method.upper() != method.upper():
+            return False
+        return self.path_regex is None or self.path_regex.search(target) is not None
+
+
+@dataclass(slots=True)
+class ScriptedResponse:
+    """A canned answer: status, headers, then a chunked body of ``parts`` and an ending.
+
+    ``parts`` items are bytes (each written and flushed as its own HTTP chunk, so one event can
+    be split across chunks or several packed into one) or floats (pause that many seconds).
+    ``end``: ``"clean"`` (terminating chunk), ``"reset"`` (TCP reset, no terminating chunk) or
+    ``"hang"`` (keep the connection open and silent until the sandbox stops or resets).
+    """
+
+    parts: list[bytes | float]
+    status: int = 200
+    content_type: str = "application/json"
+    end: str = "clean"
+    path_regex: re.Pattern[str] | None = None
+    method: str | None = "GET"
+    remaining: int | None = 1
+
+    def matches(self, method: str, target: str) -> bool:
+        """Whether a request (method, path+query) gets this answer."""
         if self.method and self.method.upper() != method.upper():
             return False
         return self.path_regex is None or self.path_regex.search(target) is not None
@@ -87,6 +115,7 @@ class Faults:
         self._on_refuse = on_refuse
         self._status: list[StatusFault] = []
         self._watch: list[WatchFault] = []
+        self._scripts: list[ScriptedResponse] = []
         self._latency: _Latency | None = None
         self._refusing = False
 
@@ -140,6 +169,54 @@ class Faults:
         """After ``after_events`` more events, send ERROR 410 Expired and end the stream."""
         self._arm(WatchFault(WatchFaultKind.EXPIRE, after_events=after_events, remaining=times))
 
+    def watch_error(
+        self,
+        code: int,
+        *,
+        after_events: int = 0,
+        message: str | None = None,
+        times: int | None = 1,
+    ) -> None:
+        """After ``after_events`` more events, send an ERROR event whose Status has ``code``
+        (429 TooManyRequests, 500 InternalError, 410 Expired, 504 Timeout...) and end."""
+        self._arm(
+            WatchFault(
+                WatchFaultKind.ERROR,
+                after_events=after_events,
+                remaining=times,
+                code=code,
+                message=message,
+            )
+        )
+
+    def script(
+        self,
+        parts: list[bytes | float],
+        *,
+        path_regex: str | None = None,
+        method: str | None = "GET",
+        status: int = 200,
+        content_type: str = "application/json",
+        end: str = "clean",
+        times: int | None = 1,
+    ) -> None:
+        """Answer the next ``times`` matching requests with a scripted chunked response
+        (see :class:`ScriptedResponse`): odd framing, undecodable events, odd list bodies."""
+        if end not in ("clean", "reset", "hang"):
+            raise ValueError(f"end must be clean, reset or hang, not {end!r}")
+        with self._lock:
+            self._scripts.append(
+                ScriptedResponse(
+                    list(parts),
+                    status,
+                    content_type,
+                    end,
+                    re.compile(path_regex) if path_regex else None,
+                    method,
+                    times,
+                )
+            )
+
     def truncate_next_event(self, *, times: int | None = 1) -> None:
         """Write only the first half of the next event's line, then reset the connection."""
         self._arm(WatchFault(WatchFaultKind.TRUNCATE, remaining=times))
@@ -162,6 +239,7 @@ class Faults:
         with self._lock:
             self._status.clear()
             self._watch.clear()
+            self._scripts.clear()
             self._latency = None
         self.refuse_connections(False)
 
@@ -199,6 +277,20 @@ class Faults:
                         if fault.remaining <= 0:
                             self._status.remove(fault)
                     return fault
+        return None
+
+    def take_script(self, method: str, target: str) -> ScriptedResponse | None:
+        """The first scripted answer matching this request, consuming one use of it."""
+        if not self._scripts:
+            return None
+        with self._lock:
+            for script in self._scripts:
+                if script.matches(method, target):
+                    if script.remaining is not None:
+                        script.remaining -= 1
+                        if script.remaining <= 0:
+                            self._scripts.remove(script)
+                    return script
         return None
 
     def claim_watch(self, stream_id: int) -> list[WatchFault]:

@@ -274,7 +274,10 @@ class Sandbox:
 
     def reset(self) -> None:
         """Remove all objects, history and faults, clear the request log, and end open watches;
-        the default namespaces are created again. The rv counter keeps increasing."""
+        the default namespaces are created again; churn stops. The rv counter keeps increasing."""
+        if self._churn is not None:
+            self._churn.stop()
+            self._churn = None
         self.faults.clear()
         for watcher in list(self._ctx.watchers):
             watcher.close()

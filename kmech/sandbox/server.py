@@ -35,7 +35,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from kmech.sandbox import status as st
 from kmech.sandbox.discovery import DiscoveryDocs, parse_accept
-from kmech.sandbox.faults import Faults, StatusFault, WatchFault, WatchFaultKind
+from kmech.sandbox.faults import Faults, ScriptedResponse, StatusFault, WatchFault, WatchFaultKind
 from kmech.sandbox.rest import (
     Reply,
     Representation,
@@ -222,6 +222,10 @@ class _Handler(BaseHTTPRequestHandler):
             fault = ctx.faults.take_status(self.command, self.path)
             if fault is not None:
                 raise self._fault_status(fault, path, query)
+            script = ctx.faults.take_script(self.command, self.path)
+            if script is not None:
+                self._scripted(script)
+                return
             self._route(path, query, body)
         except st.StatusException as exc:
             headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else {}
@@ -258,6 +262,29 @@ class _Handler(BaseHTTPRequestHandler):
         ):
             raise st.unauthorized()
 
+    def _scripted(self, script: ScriptedResponse) -> None:
+        ctx = self.server.ctx
+        self._record(script.status)
+        self.send_response(script.status)
+        self.send_header("Content-Type", script.content_type)
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        for part in script.parts:
+            if isinstance(part, bytes):
+                if part:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
+            elif ctx.stopping.wait(part):
+                break
+        if script.end == "reset":
+            raise _Abort
+        if script.end == "hang":
+            while not ctx.stopping.wait(0.25):
+                if _peer_closed(self.connection):
+                    break
+            self.close_connection = True
+            return
+        self.wfile.write(b"0\r\n\r\n")
+
     def _fault_status(
         self, fault: StatusFault, path: str, query: dict[str, str]
     ) -> st.StatusException:
@@ -268,32 +295,14 @@ class _Handler(BaseHTTPRequestHandler):
             return st.too_many_requests(
                 fault.message or "Too many requests, please try again later.", fault.retry_after
             )
-        if code == 500:
-            return st.internal_error(fault.message or "injected by the kmech sandbox")
-        if code == 410:
-            rv = self.server.ctx.storage
+        if code == 410 and not fault.message:
+            storage = self.server.ctx.storage
+            rv = query.get("resourceVersion", "0")
             return st.expired(
-                fault.message
-                or f"too old resource version: {query.get('resourceVersion', '0')} ({rv.codec.encode(rv.rv)})"
+                f"too old resource version: {rv} ({storage.codec.encode(storage.rv)})"
             )
-        reasons = {
-            400: "BadRequest",
-            401: "Unauthorized",
-            404: "NotFound",
-            409: "Conflict",
-            422: "Invalid",
-            503: "ServiceUnavailable",
-            504: "Timeout",
-        }
-        exc = st.StatusException(
-            st.status_body(
-                code,
-                reasons.get(code, "InternalError" if code >= 500 else "BadRequest"),
-                fault.message or f"injected {code} by the kmech sandbox",
-            ),
-            retry_after=fault.retry_after,
-        )
-        return exc
+        body = _status_for_code(code, fault.message, self.server.ctx.storage)
+        return st.StatusException(body, retry_after=fault.retry_after)
 
     def _forbidden(
         self, message: str | None, path: str, query: dict[str, str]
@@ -501,6 +510,49 @@ class _Handler(BaseHTTPRequestHandler):
                 ctx.activity.notify_all()
 
 
+def _status_for_code(code: int, message: str | None, storage: Storage) -> dict[str, Any]:
+    """A kube-apiserver-like Status body for an injected error code."""
+    if code == 410:
+        return st.expired(
+            message or storage.too_old(max(storage.floor - 1, 0)).body["message"]
+        ).body
+    if code == 429:
+        return st.too_many_requests(message or "Too many requests, please try again later.", 1).body
+    if code == 500:
+        return st.internal_error(message or "injected by the kmech sandbox").body
+    if code == 504:
+        return st.status_body(
+            504,
+            "Timeout",
+            message or "Timeout: request did not complete within the allowed duration",
+        )
+    reasons = {
+        400: "BadRequest",
+        401: "Unauthorized",
+        403: "Forbidden",
+        404: "NotFound",
+        409: "Conflict",
+        422: "Invalid",
+        503: "ServiceUnavailable",
+    }
+    reason = reasons.get(code, "InternalError" if code >= 500 else "BadRequest")
+    return st.status_body(code, reason, message or f"injected {code} by the kmech sandbox")
+
+
+def _peer_closed(sock: Any) -> bool:
+    """True when the peer has closed a plain TCP socket (TLS sockets: never known)."""
+    if isinstance(sock, ssl.SSLSocket):
+        return False
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+        if not readable:
+            return False
+        peeked: bytes = sock.recv(1, socket.MSG_PEEK)
+        return peeked == b""
+    except (OSError, ValueError):
+        return True
+
+
 def _watch_invalid(field_name: str, message: str) -> st.StatusException:
     return st.invalid(
         "ListOptions",
@@ -636,9 +688,8 @@ class _Stream:
             if self.sent - base >= fault.after_events:
                 if fault.kind is WatchFaultKind.DROP:
                     raise _EndStream
-                if fault.kind is WatchFaultKind.EXPIRE:
-                    storage = self.ctx.storage
-                    body = storage.too_old(max(storage.floor - 1, 0)).body
+                if fault.kind in (WatchFaultKind.EXPIRE, WatchFaultKind.ERROR):
+                    body = _status_for_code(fault.code, fault.message, self.ctx.storage)
                     self.buffer.append(self.encode(EventType.ERROR, body))
                     raise _EndStream
 
@@ -654,17 +705,7 @@ class _Stream:
         self.sent += 1
 
     def _client_gone(self) -> bool:
-        sock = self.h.connection
-        if isinstance(sock, ssl.SSLSocket):
-            return False
-        try:
-            readable, _, _ = select.select([sock], [], [], 0)
-            if not readable:
-                return False
-            peeked: bytes = sock.recv(1, socket.MSG_PEEK)
-            return peeked == b""
-        except (OSError, ValueError):
-            return True
+        return _peer_closed(self.h.connection)
 
     # ------------------------------------------------------------- main loop
 

@@ -217,3 +217,54 @@ def test_request_log(client: Client, sb):
     assert sb.request_count == 1
     sb.clear_requests()
     assert sb.requests == []
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        pytest.param(429, "TooManyRequests", id="429"),
+        pytest.param(500, "InternalError", id="500"),
+        pytest.param(410, "Expired", id="410"),
+    ],
+)
+def test_watch_error_event(client: Client, sb, code, reason):
+    sb.create("pods", pod("a"))
+    sb.faults.watch_error(code, after_events=1)
+    w = client.watch(PODS)
+    events = w.rest()
+    assert [e["type"] for e in events] == ["ADDED", "ERROR"]
+    assert (events[1]["object"]["code"], events[1]["object"]["reason"]) == (code, reason)
+
+
+def test_scripted_response_splits_and_packs_events(client: Client, sb):
+    one = (
+        b'{"type":"ADDED","object":{"kind":"Pod","metadata":{"name":"a","resourceVersion":"5"}}}\n'
+    )
+    two = b'{"type":"MODIFIED","object":{"kind":"Pod","metadata":{"name":"a","resourceVersion":"6"}}}\n'
+    sb.faults.script(
+        [one[:10], one[10:30], one[30:], b"\n", two + two.rstrip(b"\n")], path_regex="watch=true"
+    )
+    conn = http.client.HTTPConnection("127.0.0.1", sb.port, timeout=10)
+    conn.request("GET", f"{PODS}?watch=true")
+    resp = conn.getresponse()
+    assert resp.status == 200
+    assert resp.read() == one + b"\n" + two + two.rstrip(b"\n")
+    conn.close()
+    assert sb.requests[-1].code == 200
+
+
+def test_scripted_response_reset_and_status(client: Client, sb):
+    sb.faults.script(
+        [b'{"kind":"PodList","metadata":{"resourceVersion":""},"items":[]}'],
+        method="GET",
+        path_regex="/pods$",
+        status=200,
+    )
+    assert client.get(PODS).json()["metadata"]["resourceVersion"] == ""
+    sb.faults.script([b'{"type":"NOPE"}\n'], end="reset")
+    conn = http.client.HTTPConnection("127.0.0.1", sb.port, timeout=10)
+    conn.request("GET", f"{PODS}?watch=true")
+    resp = conn.getresponse()
+    with pytest.raises((http.client.IncompleteRead, ConnectionError)):
+        resp.read()
+    conn.close()
