@@ -281,6 +281,8 @@ class FakeControllerSource:
 
     def _parse_rv(self, rv: str) -> int:
         rev = self._rv_parse.get(rv)
+        if rev is None and rv.isdigit() and self._rv_format is str:
+            rev = int(rv)  # a numeric RV this source never issued (e.g. from the future)
         if rev is None:
             msg = f"invalid resourceVersion {rv!r}"
             raise APIStatusError(f"the server answered 400: {msg}", _status(400, "BadRequest", msg))
