@@ -168,3 +168,38 @@ def test_s07_list_failures_back_off_and_call_the_hook(make_informer, clock):
     assert 1600 * MILLISECOND <= delays[1] < 3200 * MILLISECOND
     assert len(errors) == 2
     assert [r.verb for r in src.requests] == ["list", "list", "list", "watch"]
+
+
+def test_relists_stay_paged_once_the_initial_list_was_paginated(make_informer, clock):
+    src = FakeControllerSource()
+    for i in range(502):
+        src.add(make_object(f"p{i:04d}"))
+    informer = make_informer(src)
+    informer.start()
+    assert src.wait_for_watches(1)
+    last = informer.last_sync_resource_version()
+    n = len(src.requests)
+    src.expire_watches()
+    step_when_waiting(clock, Duration(2 * SECOND))
+    assert src.wait_for_watches(1)
+    relist = src.requests[n]
+    assert (relist.verb, relist.options.resource_version, relist.options.limit) == (
+        "list",
+        last,
+        500,
+    )
+
+
+def test_run_blocks_until_the_stop_event(make_informer):
+    src = FakeControllerSource()
+    src.add(make_object("p1"))
+    informer = make_informer(src)
+    stop = threading.Event()
+    runner = threading.Thread(target=informer.run, args=(stop,), name="test:runner")
+    runner.start()
+    assert src.wait_for_watches(1)
+    assert wait_until(informer.has_synced)
+    stop.set()
+    runner.join(10)
+    assert not runner.is_alive()
+    assert informer.stopped and src.open_watches() == 0
