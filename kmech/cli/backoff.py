@@ -45,12 +45,10 @@ client-go, reflector, kopf, kopf-api, kopf-handler, python-informer.
 
 Examples:
 
-  kmech backoff --failures 20                            # the default limiter, one item
-
+\b
+  kmech backoff --failures 20                      # default limiter, one item
   kmech backoff --limiter 'bucket(10,100)' --items 150 --pattern instant
-
-  kmech backoff --failures 20 --compare kopf             # two policies side by side
-
+  kmech backoff --failures 20 --compare kopf       # two policies side by side
   kmech backoff --items 1000 --failures 5 --workers 4 --work-time 50ms
 """
 

@@ -334,6 +334,8 @@ def _simulate_fast(
     dirty: set[str] = set()
     processing: set[str] = set()
     wheap: list[tuple[int, int, str]] = []
+    wrun: deque[tuple[int, int, str]] = deque()
+    popleft_w = wrun.popleft
     entries: dict[str, tuple[int, int]] = {}
     wseq = 0
     stale = 0
@@ -466,7 +468,10 @@ def _simulate_fast(
                             stale += 1
                         wseq += 1
                         entries[item] = (ready, wseq)
-                        heappush(wheap, (ready, wseq, item))
+                        if not wrun or ready >= wrun[-1][0]:
+                            wrun.append((ready, wseq, item))
+                        else:
+                            heappush(wheap, (ready, wseq, item))
                 failures += 1
                 if delay == MAX_DURATION:
                     gave_up += 1
@@ -500,9 +505,28 @@ def _simulate_fast(
         waiting = len(entries)
         if waiting > peak_waiting:
             peak_waiting = waiting
-        # DelayingQueue.release_due
-        while wheap and wheap[0][0] <= now:
-            _, seq, item = heappop(wheap)
+        # DelayingQueue.release_due. The waiting entries live in two structures ordered by
+        # (ready, seq): `wrun`, a deque of entries that arrived in order (O(1); with a token
+        # bucket in debt almost all of them do), and `wheap` for the rest. Their merged order
+        # is the reference heap's order.
+        while True:
+            if wrun:
+                first = wrun[0]
+                in_heap = bool(wheap) and wheap[0] < first
+                if in_heap:
+                    first = wheap[0]
+            elif wheap:
+                first = wheap[0]
+                in_heap = True
+            else:
+                break
+            if first[0] > now:
+                break
+            if in_heap:
+                heappop(wheap)
+            else:
+                popleft_w()
+            _, seq, item = first
             entry = entries.get(item)
             if entry is not None and entry[1] == seq:
                 del entries[item]
@@ -518,14 +542,24 @@ def _simulate_fast(
                         append(item)
             else:
                 stale -= 1
-        while stale and wheap:
-            _, seq, item = wheap[0]
-            entry = entries.get(item)
-            if entry is not None and entry[1] == seq:
-                break
-            heappop(wheap)
-            stale -= 1
-        t_release = wheap[0][0] if wheap else None
+        t_release = None
+        while wrun or wheap:
+            if wrun and (not wheap or wrun[0] < wheap[0]):
+                first, in_heap = wrun[0], False
+            else:
+                first, in_heap = wheap[0], True
+            if stale:
+                _, seq, item = first
+                entry = entries.get(item)
+                if entry is None or entry[1] != seq:
+                    if in_heap:
+                        heappop(wheap)
+                    else:
+                        popleft_w()
+                    stale -= 1
+                    continue
+            t_release = first[0]
+            break
         if t_release is not None and t_release >= MAX_DURATION:
             t_release = None
 
