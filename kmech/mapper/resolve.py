@@ -662,6 +662,20 @@ def resolve_kind_argument(
     if full is not None:
         group_kind = full.group_kind()
         versions = (full.version,)
+        rec.steps.append(
+            NoteStep(
+                f'kind "{argument}": parsed as Kind.version.group: kind "{full.kind}" in group '
+                f'"{full.group}", version "{full.version}"'
+            )
+        )
+    else:
+        where = f'group "{group_kind.group}"' if group_kind.group else "the core group"
+        rec.steps.append(
+            NoteStep(
+                f'kind "{argument}": parsed as Kind.group: kind "{group_kind.kind}" in {where}, '
+                "preferred version"
+            )
+        )
     try:
         mapping, ranked = _rest_mapping(
             mapper, group_kind, versions, rec, purpose="kind", swallow=False
@@ -690,8 +704,8 @@ def resolve_kind_argument(
         found.sort(key=lambda m: mapper.group_version_rank(m.gvk.group_version()) or 0)
         mapping, ranked = found[0], tuple(found)
         rec.note(
-            f'kubectl looks up a kind without a group only in the core group; "{argument}" '
-            f"is {mapping.gvk.group_kind()} (write it as {mapping.gvk.kind}.{mapping.gvk.group})"
+            f'the core group has no kind "{argument}" and kubectl looks nowhere else for a kind '
+            f"without a group; kmech found {mapping.gvk.group_kind()} (spell it that way for kubectl)"
         )
     resolution = _kind_resolution(mapper, argument, mapping, ranked, rec, 0, 0)
     return ResolveResult(

@@ -51,20 +51,22 @@ def bounded_levenshtein(a: str, b: str, bound: int) -> int:
     return previous[lb]
 
 
-def _vocabulary(mapper: DiscoveryRESTMapper, *, qualified: bool, kinds: bool) -> dict[str, int]:
-    """Candidate names with the best (lowest) priority rank each appears at."""
-    names: dict[str, int] = {}
+def _vocabulary(
+    mapper: DiscoveryRESTMapper, *, qualified: bool, kinds: bool
+) -> dict[str, tuple[str, int]]:
+    """Names to compare against → (the name to suggest, best priority rank)."""
+    names: dict[str, tuple[str, int]] = {}
 
-    def add(name: str, rank: int) -> None:
-        if name and names.get(name, rank + 1) > rank:
-            names[name] = rank
+    def add(compare: str, rank: int, display: str = "") -> None:
+        if compare and (compare not in names or names[compare][1] > rank):
+            names[compare] = (display or compare, rank)
 
     for info in mapper.all_resources():
         rank = info.rank
         if kinds:
-            add(f"{info.kind}.{info.group}" if info.group else info.kind, rank)
-            if not qualified:
-                add(info.kind, rank)
+            full = f"{info.kind}.{info.group}" if info.group else info.kind
+            # A bare kind is compared as typed but suggested with its group (kubectl needs it).
+            add(full if qualified else info.kind, rank, full)
         elif qualified:
             if info.group:
                 add(f"{info.resource}.{info.group}", rank)
@@ -86,18 +88,21 @@ def suggest_names(
     mapper: DiscoveryRESTMapper, name: str, *, limit: int = 3, kinds: bool = False
 ) -> list[str]:
     """Up to ``limit`` names close to ``name``, best first (``kinds``: prefer kind forms)."""
+    original = name
+    # "pods/log" is TYPE/NAME to kubectl: suggest for the TYPE part (which may itself be right).
+    name = name.partition("/")[0]
     if not name or limit <= 0:
         return []
     wanted = name.lower()
     qualified = "." in name
     bound = max(1, min(3, len(name) // 3))
     scores: dict[str, tuple[int, int]] = {}
-    for candidate, rank in _vocabulary(mapper, qualified=qualified, kinds=kinds).items():
-        if candidate == name:
+    for compare, (display, rank) in _vocabulary(mapper, qualified=qualified, kinds=kinds).items():
+        if compare == original and display == original:
             continue
-        distance = bounded_levenshtein(wanted, candidate.lower(), bound)
-        if distance <= bound:
-            scores[candidate] = (distance, rank)
+        distance = bounded_levenshtein(wanted, compare.lower(), bound)
+        if distance <= bound and (display not in scores or scores[display] > (distance, rank)):
+            scores[display] = (distance, rank)
     if not qualified:
         # A bare kind that lives only outside core: kubectl needs Kind.group (see module doc).
         core_kinds = {info.kind for info in mapper.all_resources() if info.group == ""}
