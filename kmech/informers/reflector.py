@@ -269,12 +269,15 @@ class Reflector:
         """Block in the list-and-watch loop until :meth:`stop` (client-go ``Run``)."""
         try:
             while not self._stop.is_set():
+                retry_after: float | None = None
                 try:
                     self.list_and_watch()
                 except _Stopped:
                     break
                 except KmechError as err:
                     self.last_error = str(err)
+                    # kmech has no rest-layer retry, so a 429's Retry-After bounds the wait here.
+                    retry_after = _retry_after(err)
                     self._call_watch_error_handler(err)
                 except Exception as err:  # a ListerWatcher bug must not kill the informer silently
                     log.exception("%s: list/watch failed unexpectedly", self.name)
@@ -282,7 +285,7 @@ class Reflector:
                 if self._stop.is_set():
                     break
                 # Sliding BackoffUntil: always wait before the next list_and_watch.
-                if self._backoff_wait("relist"):
+                if self._backoff_wait("relist", retry_after):
                     break
         finally:
             self.phase = Phase.STOPPED

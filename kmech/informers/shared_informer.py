@@ -16,9 +16,9 @@ Guarantees (spec §6.1; client-go ``shared_informer.go``):
   ones, in list order. A resync: ``on_update(obj, obj)``. A handler added after start first gets
   ``on_add(obj, True)`` for every cached object, then live notifications, with no gap and no
   duplicate.
-- **Sync filtering.** An update whose old and new resourceVersions are equal (a resync, or a relist
-  of an unchanged object) reaches only handlers whose resync is due (all handlers while no resync
-  check has ever run).
+- **Sync filtering.** An update whose old and new resourceVersions are equal (a resync, a relist
+  of an unchanged object, a repeated watch event) reaches only handlers whose resync is due (all
+  handlers while no resync check has ever run).
 - **The cache leads.** The store is updated *before* handlers are notified; a handler reading the
   lister may see state newer than its notification.
 - Every notification carries its :class:`Origin` (initial list, watch, relist, resync, replay).
@@ -196,7 +196,7 @@ class InformerStoppedError(KmechError):
     """The informer was stopped; it cannot take handlers or be started again."""
 
 
-def _resync_of(obj: Any) -> str:
+def _rv_of(obj: Any) -> str:
     md = obj.get("metadata") if isinstance(obj, dict) else None
     return md.get("resourceVersion", "") if isinstance(md, dict) else ""
 
@@ -715,7 +715,10 @@ class SharedIndexInformer:
             return
         old = self._ts.swap(key, obj)
         if old is not None:
-            self._distribute(Notification(NotificationType.UPDATE, Origin.WATCH, old, obj), False)
+            # client-go's sharedIndexInformer.OnUpdate: an update that keeps the resourceVersion
+            # is a sync, whatever produced it (e.g. a synthetic ADDED for a cached object).
+            sync = _rv_of(old) == _rv_of(obj)
+            self._distribute(Notification(NotificationType.UPDATE, Origin.WATCH, old, obj), sync)
         else:
             self._distribute(
                 Notification(NotificationType.ADD, Origin.WATCH, None, obj, initial), False
@@ -747,7 +750,7 @@ class SharedIndexInformer:
             if previous is None:
                 self._distribute(Notification(add_t, origin, None, obj, initial), False)
             else:
-                sync = _resync_of(previous) == _resync_of(obj)
+                sync = _rv_of(previous) == _rv_of(obj)
                 self._distribute(Notification(update_t, origin, previous, obj), sync)
 
     def _trace(self, kind: TraceKind, **fields: Any) -> None:

@@ -9,6 +9,7 @@ from kmech.informers import (
     ListResult,
     ListWatch,
     ResourceEventHandlerFuncs,
+    TraceKind,
     wait_for_cache_sync,
 )
 from kmech.informers.testing import (
@@ -16,6 +17,7 @@ from kmech.informers.testing import (
     gone_error,
     internal_error,
     make_object,
+    too_many_requests_error,
 )
 from tests.informers.conftest import (
     Recorder,
@@ -203,3 +205,17 @@ def test_run_blocks_until_the_stop_event(make_informer):
     runner.join(10)
     assert not runner.is_alive()
     assert informer.stopped and src.open_watches() == 0
+
+
+def test_list_429_waits_at_least_retry_after(make_informer, clock):
+    src = FakeControllerSource()
+    src.add(make_object("p1"))
+    src.fail_next_lists(too_many_requests_error(retry_after_seconds=20))
+    informer = make_informer(src)
+    trace = TraceLog()
+    informer.add_trace_hook(trace)
+    informer.start()
+    assert wait_until(lambda: len(trace.of(TraceKind.BACKOFF)) == 1)
+    assert trace.of(TraceKind.BACKOFF)[0].delay == 20 * SECOND
+    step_when_waiting(clock, Duration(20 * SECOND))
+    assert src.wait_for_watches(1)
