@@ -134,12 +134,12 @@ class TokenBucket:
                 return Duration(0)
             if limit <= 0:
                 return MAX_DURATION
-            d = (-tokens / limit) * 1e9
+            d = (-tokens / limit) * 1e9  # positive: tokens < 0 and limit > 0
             if d > TWO_63:
                 return MAX_DURATION
-            wait = go_duration(d)
-            # DelayFrom(t) of a reservation acting at t + wait: never negative.
-            return wait if wait > 0 else Duration(0)
+            if d == TWO_63:
+                return Duration(0)  # int64(2^63) is -2^63 on amd64; DelayFrom clamps it to 0
+            return Duration(int(d))
 
     def _advance(self, t: int) -> float:
         last = self._last
