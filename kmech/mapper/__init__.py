@@ -1,6 +1,53 @@
 """kmech.mapper: client-go's RESTMapper and kubectl's type-argument resolution, as a library.
 
-Pure core: built from discovery data (plain dicts), no network, no terminal.
+Pure core: built from discovery data (plain JSON dicts, the shape kubectl's disk cache stores),
+no network, no terminal, nothing heavy imported. Everything is immutable after construction and
+safe to share between threads; to pick up new discovery data, build a new mapper.
+
+Build one from a folder (a kmech fixture folder or a kubectl cache folder such as
+``~/.kube/cache/discovery/<host>``) or from the documents themselves::
+
+    >>> from kmech.mapper import load_rest_mapper, bundled_snapshot_dir
+    >>> mapper = load_rest_mapper(bundled_snapshot_dir())      # k3s 1.34, shipped with kmech
+    >>> # or: build_rest_mapper(group_list, resource_lists)    # APIGroupList + {"apps/v1": {...}}
+
+Resolve a ``kubectl get TYPE`` argument exactly as kubectl does (categories, commas, short
+names, ``resource.version.group``, kind forms), with the reasons as data::
+
+    >>> result = mapper.resolve("hpa.v1.autoscaling")
+    >>> res = result.resolutions[0]
+    >>> (res.group, res.version, res.resource, res.kind, str(res.matched_by))
+    ('autoscaling', 'v2', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler', 'shortName')
+    >>> [c.reason for c in res.candidates]
+    ['version priority: autoscaling prefers v2']
+    >>> mapper.resolve("ev").warnings        # what kubectl prints as "Warning: ..."
+    ('short name "ev" could also match lower priority resource events.events.k8s.io',)
+    >>> [r.resource for r in mapper.resolve("all").resolutions][:3]
+    ['pods', 'replicationcontrollers', 'services']
+    >>> mapper.resolve_kind("Deployment.v1.apps").resolutions[0].resource
+    'deployments'
+
+Unknown names raise kubectl's error, with the nearest names attached::
+
+    >>> try:
+    ...     mapper.resolve("deploymnets")
+    ... except ResourceTypeNotFoundError as err:
+    ...     print(err, "/", err.hint)
+    the server doesn't have a resource type "deploymnets" / did you mean "deployments" or "deployment"?
+
+The client-go RESTMapper methods are there too (through the short-name expander, as kubectl's
+are; ``mapper.priority`` is the stack without it)::
+
+    >>> str(mapper.kind_for(GroupVersionResource("", "", "deploy")))
+    'apps/v1, Kind=Deployment'
+    >>> mapper.rest_mapping(GroupKind("autoscaling", "HorizontalPodAutoscaler"), "v1").resource
+    GroupVersionResource(group='autoscaling', version='v1', resource='horizontalpodautoscalers')
+
+``mapper.explain(arg)`` renders the decision trace as lines of words, ``mapper.all_resources()``
+lists every resource with its facts (for ``kmech resources`` and completion), and
+``mapper.expand_category(name)`` returns a category's members. Errors all derive from
+``kmech.errors.MapperError`` (exit code 3); ``is_no_match(err)`` tells a caching discovery layer
+that re-discovering and retrying once may help (client-go's DeferredDiscoveryRESTMapper rule).
 """
 
 from __future__ import annotations
