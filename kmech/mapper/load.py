@@ -119,7 +119,7 @@ def load_discovery_dir(path: str | Path) -> tuple[dict[str, Any], dict[str, Any]
     Raises:
         DiscoveryError: the folder has neither layout, or a file is unreadable / not JSON.
     """
-    folder = Path(path)
+    folder = Path(path).expanduser()
     if (folder / "servergroups.json").is_file():
         return _load_cache_layout(folder)
     if (folder / "apis.json").is_file():
