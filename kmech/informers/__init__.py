@@ -19,6 +19,7 @@ Example::
 from __future__ import annotations
 
 from kmech.informers._labels import EVERYTHING, NOTHING, LabelSelector, parse_label_selector
+from kmech.informers.delta_fifo import DeltaFIFO, Deltas, KnownObjects
 from kmech.informers.factory import (
     GroupVersionResourceLike,
     InformerKey,
@@ -74,6 +75,7 @@ from kmech.informers.shared_informer import (
     NotificationHandler,
     NotificationType,
     Origin,
+    QueueMode,
     ResourceEventHandler,
     ResourceEventHandlerFuncs,
     ResourceEventHandlerRegistration,
@@ -125,6 +127,10 @@ __all__ = [
     "NOTHING",
     "parse_label_selector",
     # queue
+    "DeltaFIFO",
+    "Deltas",
+    "KnownObjects",
+    "QueueMode",
     "Bookmark",
     "Delta",
     "DeltaType",

@@ -30,6 +30,7 @@ from enum import StrEnum
 from typing import Any
 
 from kmech.informers.listwatch import Object
+from kmech.informers.store import DeletedFinalStateUnknown
 
 __all__ = [
     "DeltaType",
@@ -48,14 +49,16 @@ class DeltaType(StrEnum):
     ADDED = "Added"
     UPDATED = "Updated"
     DELETED = "Deleted"
+    REPLACED = "Replaced"  # DeltaFIFO mode: one listed object of a replace
+    SYNC = "Sync"  # DeltaFIFO mode: one cached object of a resync
 
 
 @dataclass(frozen=True, slots=True)
 class Delta:
-    """One watch event for one object."""
+    """One change of one object (a tombstone only for DeltaFIFO's relist deletions)."""
 
     type: DeltaType
-    object: Object
+    object: Object | DeletedFinalStateUnknown
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from kmech.clock import SECOND, Clock, Duration, RealClock
 from kmech.errors import KmechError
+from kmech.informers.delta_fifo import DeltaFIFO, Deltas
 from kmech.informers.fifo import (
     Bookmark,
     Delta,
@@ -74,6 +75,7 @@ from kmech.informers.store import (
 __all__ = [
     "NotificationType",
     "Origin",
+    "QueueMode",
     "Notification",
     "ResourceEventHandler",
     "NotificationHandler",
@@ -90,6 +92,13 @@ log = logging.getLogger(__name__)
 
 MINIMUM_RESYNC_PERIOD = Duration(1 * SECOND)
 _NO_RESYNC = Duration(0)
+
+
+class QueueMode(StrEnum):
+    """Which queue sits between the reflector and the store (spec §9)."""
+
+    IN_ORDER = "in-order"  # client-go >= v0.36 RealFIFO with atomic relists (default)
+    DELTA_FIFO = "deltafifo"  # client-go <= v0.32 DeltaFIFO, per-key coalescing (reference)
 
 
 class NotificationType(StrEnum):
@@ -377,9 +386,11 @@ class SharedIndexInformer:
         reflector_options: ReflectorOptions | None = None,
         clock: Clock | None = None,
         rng: random.Random | None = None,
+        queue_mode: QueueMode = QueueMode.IN_ORDER,
     ) -> None:
         self.name = name
         self._lw = lister_watcher
+        self.queue_mode = QueueMode(queue_mode)
         self._clock: Clock = clock or RealClock()
         self._rng = rng or random.Random()
         self._key_func = key_func
@@ -402,7 +413,7 @@ class SharedIndexInformer:
         self._block_deltas = threading.Lock()
         self._stop = threading.Event()
         self._started = False
-        self._queue: RealFIFO | None = None
+        self._queue: RealFIFO | DeltaFIFO | None = None
         self._reflector: Reflector | None = None
         self._threads: list[threading.Thread] = []
         self._synced_traced = False
@@ -596,7 +607,10 @@ class SharedIndexInformer:
         if self._started:
             return
         self._started = True
-        self._queue = RealFIFO(transform=self._transform)
+        if self.queue_mode is QueueMode.DELTA_FIFO:
+            self._queue = DeltaFIFO(self._ts, key_func=self._key_func, transform=self._transform)
+        else:
+            self._queue = RealFIFO(transform=self._transform)
         options = self._reflector_options
         if options.resync_period != self._resync_check_period:
             from dataclasses import replace
@@ -686,12 +700,15 @@ class SharedIndexInformer:
         for listener in self._syncing if sync else self._listeners:
             listener.add(n)
 
-    def _process(self, item: QueueItem, initial: bool) -> None:
+    def _process(self, item: QueueItem | Deltas, initial: bool) -> None:
         if self._stop.is_set():
             return
         with self._block_deltas:
             if type(item) is Delta:
                 self._process_delta(item, initial)
+            elif type(item) is Deltas:
+                for delta in item.deltas:
+                    self._process_delta(delta, initial)
             elif type(item) is ReplacedAll:
                 self._process_replaced_all(item, initial)
             elif type(item) is Bookmark:
@@ -702,27 +719,33 @@ class SharedIndexInformer:
                     self._distribute(Notification(sync_n, Origin.RESYNC, obj, obj), True)
 
     def _process_delta(self, item: Delta, initial: bool) -> None:
-        obj = item.object
+        obj: Any = item.object
         try:
             key = self._key_func(obj)
         except KeyFuncError as err:
             log.warning("%s: dropping a %s event: %s", self.name, item.type, err)
             return
-        if item.type is DeltaType.DELETED:
+        dtype = item.type
+        if dtype is DeltaType.DELETED:
             if self._ts.pop(key) is None:
                 return  # kmech: a delete for a key never seen is dropped (spec §9, S27)
-            self._distribute(Notification(NotificationType.DELETE, Origin.WATCH, obj, None), False)
+            origin = Origin.RELIST if type(obj) is DeletedFinalStateUnknown else Origin.WATCH
+            self._distribute(Notification(NotificationType.DELETE, origin, obj, None), False)
             return
+        if dtype is DeltaType.ADDED or dtype is DeltaType.UPDATED:
+            origin = Origin.WATCH
+        elif dtype is DeltaType.REPLACED:
+            origin = Origin.INITIAL if initial else Origin.RELIST
+        else:
+            origin = Origin.RESYNC
         old = self._ts.swap(key, obj)
         if old is not None:
             # client-go's sharedIndexInformer.OnUpdate: an update that keeps the resourceVersion
             # is a sync, whatever produced it (e.g. a synthetic ADDED for a cached object).
             sync = _rv_of(old) == _rv_of(obj)
-            self._distribute(Notification(NotificationType.UPDATE, Origin.WATCH, old, obj), sync)
+            self._distribute(Notification(NotificationType.UPDATE, origin, old, obj), sync)
         else:
-            self._distribute(
-                Notification(NotificationType.ADD, Origin.WATCH, None, obj, initial), False
-            )
+            self._distribute(Notification(NotificationType.ADD, origin, None, obj, initial), False)
 
     def _process_replaced_all(self, item: ReplacedAll, initial: bool) -> None:
         origin = Origin.INITIAL if initial else Origin.RELIST

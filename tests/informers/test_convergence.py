@@ -1,7 +1,8 @@
 """Property test: under random churn and faults the informer converges to the source's state.
 
 A seeded run mutates objects while the source drops and breaks watches, expires them (410),
-compacts its history, expires continue tokens, throttles (429 with Retry-After) and fails lists.
+compacts its history, expires continue tokens, throttles (429 with Retry-After) and fails lists;
+some seeds use the streaming list, some the DeltaFIFO queue.
 After the churn stops, the informer's store must equal the source's state, and every handler's
 stream must be coherent: never an update or delete for a key it has not been added, never an add
 for a key it already holds, and its final view equal to the source.
@@ -18,6 +19,7 @@ from kmech.clock import FakeClock
 from kmech.informers import (
     Notification,
     NotificationType,
+    QueueMode,
     ReflectorOptions,
     SharedIndexInformer,
     meta_namespace_key_func,
@@ -109,7 +111,12 @@ def test_informer_converges_under_faults(seed):
         src.add(make_object(f"p{i}", rng.choice(["a", "b"])))
     options = ReflectorOptions(page_size=rng.choice([0, 7]), use_watch_list=seed % 4 == 3)
     informer = SharedIndexInformer(
-        src, name=f"conv{seed}", clock=clock, rng=random.Random(seed), reflector_options=options
+        src,
+        name=f"conv{seed}",
+        clock=clock,
+        rng=random.Random(seed),
+        reflector_options=options,
+        queue_mode=QueueMode.DELTA_FIFO if seed % 5 == 1 else QueueMode.IN_ORDER,
     )
     early = CoherentHandler()
     informer.add_event_handler(early)

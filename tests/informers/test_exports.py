@@ -8,7 +8,7 @@ from pathlib import Path
 import kmech.informers
 
 EXPECTED = {
-    "Bookmark", "Cache", "DeletedFinalStateUnknown", "Delta", "DeltaType", "EVERYTHING",
+    "Bookmark", "Cache", "DeltaFIFO", "Deltas", "KnownObjects", "QueueMode", "DeletedFinalStateUnknown", "Delta", "DeltaType", "EVERYTHING",
     "EventType", "FilteringResourceEventHandler", "GroupVersionResourceLike",
     "INITIAL_EVENTS_END_ANNOTATION", "IndexFunc", "Indexer", "IndexerError", "Indexers",
     "InformerKey", "InformerStats", "InformerStoppedError", "KeyFunc", "KeyFuncError",
