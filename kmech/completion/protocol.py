@@ -67,7 +67,7 @@ def completion_args(shell: str, env: Mapping[str, str]) -> tuple[list[str], str]
         cword = int(env.get("COMP_CWORD", "0") or 0)
         args = cwords[1:cword]
         incomplete = cwords[cword] if cword < len(cwords) else ""
-        return args, incomplete
+        return _join_bash_equals(args, incomplete)
     line = env.get("_TYPER_COMPLETE_ARGS", "")
     cwords = split_arg_string(line)
     if shell in ("powershell", "pwsh"):
@@ -77,6 +77,30 @@ def completion_args(shell: str, env: Mapping[str, str]) -> tuple[list[str], str]
     if args and not line.endswith(" "):
         return args[:-1], args[-1]
     return args, ""
+
+
+def _join_bash_equals(args: list[str], incomplete: str) -> tuple[list[str], str]:
+    """Undo bash's split of ``--opt=value`` into ``--opt``, ``=``, ``value`` (``=`` is in
+    ``COMP_WORDBREAKS``), which typer's protocol passes on: complete words are joined again,
+    and ``--opt=`` or ``--opt=par`` under the cursor completes the option's value. The shell
+    replaces only the text after ``=``, so the candidates are bare values.
+
+    Upstream: cobra ``bash_completions.go`` (``__%[1]s_handle_word``: "--flag=value" handling).
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(args):
+        if args[i] == "=" and out and out[-1][:2] == "--" and "=" not in out[-1]:
+            if i + 1 < len(args):
+                out[-1] = f"{out[-1]}={args[i + 1]}"
+                i += 2
+                continue
+            return out, incomplete  # "--opt = par": the option's value is being typed
+        out.append(args[i])
+        i += 1
+    if incomplete == "=" and out and out[-1][:2] == "--":
+        return out, ""
+    return out, incomplete
 
 
 def render(shell: str, items: list[Candidate], env: Mapping[str, str]) -> Response:

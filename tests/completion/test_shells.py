@@ -213,3 +213,27 @@ def test_kubectl_complete_output(
 
     kubectl_complete(argv)
     assert capsys.readouterr().out == expected
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        pytest.param(["kmech", "--context", "=", ""], ["kind-dev", "prod-eu"], id="after-equals"),
+        pytest.param(["kmech", "--context", "=", "p"], ["prod-eu"], id="equals-prefix"),
+        pytest.param(["kmech", "--context", "="], ["kind-dev", "prod-eu"], id="cursor-on-equals"),
+        pytest.param(
+            ["kmech", "--context", "=", "prod-eu", "wat"], ["watch"], id="equals-then-command"
+        ),
+    ],
+)
+def test_bash_equals_forms(
+    words: list[str], expected: list[str], shell_env: dict[str, str]
+) -> None:
+    quoted = " ".join(f"'{w}'" for w in words)
+    script = (
+        f"source '{SCRIPTS / 'kmech.bash'}'\n"
+        f"COMP_WORDS=({quoted}); COMP_CWORD={len(words) - 1}\n"
+        "_kmech_completion kmech\n"
+        'printf "%s\\n" "${COMPREPLY[@]}"\n'
+    )
+    assert run(["bash", "--norc", "-c", script], shell_env).splitlines() == expected
