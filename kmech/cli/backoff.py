@@ -7,8 +7,6 @@ come from :mod:`kmech.workqueue`. Module level imports typer and the standard li
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import sys
 from dataclasses import dataclass
@@ -545,6 +543,9 @@ def render_simulation(r: SimulationResult) -> str:
 
 
 def _schedule_csv(s: Schedule) -> str:
+    import csv
+    import io
+
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(
@@ -576,6 +577,9 @@ def _schedule_csv(s: Schedule) -> str:
 
 
 def _compare_csv(schedules: list[Schedule]) -> str:
+    import csv
+    import io
+
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(
@@ -610,6 +614,9 @@ def _compare_csv(schedules: list[Schedule]) -> str:
 
 
 def _simulation_csv(r: SimulationResult) -> str:
+    import csv
+    import io
+
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["t_ns", "item", "failure", "delay_ns", "retry_at_ns", "worker"])
