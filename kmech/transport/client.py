@@ -325,7 +325,9 @@ def _param(value: ParamValue) -> str:
 
 
 def _make_pool(config: RestConfig) -> urllib3.PoolManager:
-    kwargs: dict[str, Any] = {"num_pools": 2, "maxsize": 8, "block": False}
+    # maxsize: legacy discovery fetches up to 32 group-versions at once (kmech.discovery.legacy);
+    # a smaller pool would discard the extra connections with a logged warning.
+    kwargs: dict[str, Any] = {"num_pools": 2, "maxsize": 32, "block": False}
     if config.host.startswith("https"):
         if config.verify:
             kwargs["cert_reqs"] = "CERT_REQUIRED"
