@@ -234,6 +234,6 @@ def test_offline_folder_and_kubectl_cache_folder_agree(sb, kubeconfig, tmp_path)
     from_cache = load_discovery_folder(host)
     from_fixture = load_discovery_folder(packaged_snapshot_dir())
     assert from_cache.group_list["groups"] == from_fixture.group_list["groups"]
-    assert {gv: l["resources"] for gv, l in from_cache.resource_lists.items()} == {
-        gv: l["resources"] for gv, l in from_fixture.resource_lists.items()
+    assert {gv: rl["resources"] for gv, rl in from_cache.resource_lists.items()} == {
+        gv: rl["resources"] for gv, rl in from_fixture.resource_lists.items()
     }
