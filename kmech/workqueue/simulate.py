@@ -472,6 +472,8 @@ def _simulate_fast(
                             wrun.append((ready, wseq, item))
                         else:
                             heappush(wheap, (ready, wseq, item))
+                        if ready < MAX_DURATION and (t_release is None or ready < t_release):
+                            t_release = ready
                 failures += 1
                 if delay == MAX_DURATION:
                     gave_up += 1
@@ -509,6 +511,9 @@ def _simulate_fast(
         # (ready, seq): `wrun`, a deque of entries that arrived in order (O(1); with a token
         # bucket in debt almost all of them do), and `wheap` for the rest. Their merged order
         # is the reference heap's order.
+        if t_release is None or t_release > now:
+            # Nothing is due; t_release already accounts for this instant's new entries.
+            continue
         while True:
             if wrun:
                 first = wrun[0]
