@@ -412,8 +412,17 @@ def _shortcut_owners(
     return owners
 
 
-def mapping_for(mapper: DiscoveryRESTMapper, piece: str, rec: Recorder | None = None) -> Resolution:
+def mapping_for(
+    mapper: DiscoveryRESTMapper,
+    piece: str,
+    rec: Recorder | None = None,
+    *,
+    collision_notes: bool = True,
+) -> Resolution:
     """kubectl's ``mappingFor`` for one piece, as a :class:`Resolution`.
+
+    ``collision_notes=False`` leaves out kmech's note about other resources sharing the name
+    (used for category members, which discovery itself named).
 
     Raises:
         ResourceTypeNotFoundError: neither a resource nor a kind matched.
@@ -446,9 +455,14 @@ def mapping_for(mapper: DiscoveryRESTMapper, piece: str, rec: Recorder | None = 
         candidates = _resource_candidates(mapper, hit, mapping)
         winner_gr = mapping.resource.group_resource()
         if hit.rule is ExpansionRule.SHORT_NAME:
-            candidates += _short_name_candidates(
-                mapper, hit.shadowed, "a short name listed later in discovery order"
-            )
+            known = {c.resource for c in candidates}
+            candidates += [
+                c
+                for c in _short_name_candidates(
+                    mapper, hit.shadowed, "a short name listed later in discovery order"
+                )
+                if c.resource not in known
+            ]
         elif hit.rule is ExpansionRule.REAL_NAME:
             owners = [o for o in _shortcut_owners(mapper, hit.query) if o != winner_gr]
             if owners:
@@ -469,7 +483,7 @@ def mapping_for(mapper: DiscoveryRESTMapper, piece: str, rec: Recorder | None = 
             )
         )
         other_groups = [gr for gr in other_groups if gr != winner_gr and gr not in hit.shadowed]
-        if other_groups and hit.rule is not ExpansionRule.SHORT_NAME:
+        if other_groups and hit.rule is not ExpansionRule.SHORT_NAME and collision_notes:
             first = next(c for c in candidates if c.resource.group_resource() == other_groups[0])
             rec.note(
                 f'"{hit.query.resource}" also matches '
@@ -616,7 +630,7 @@ def resolve_argument(
     resolutions: list[Resolution] = []
     seen_gvks: set[GroupVersionKind] = set()
     for text, category in pieces:
-        resolution = mapping_for(mapper, text, rec)
+        resolution = mapping_for(mapper, text, rec, collision_notes=category is None)
         if resolution.mapping.gvk in seen_gvks:
             rec.steps.append(DedupeStep(text, resolution.mapping.gvk))
             continue

@@ -100,6 +100,12 @@ def test_matched_by(fx: str, arg: str, matched_by: MatchedBy) -> None:
             id="core-v1-first",
         ),
         pytest.param("F0", "gadgets", [], id="only-one"),
+        pytest.param(
+            "F0",
+            "ev",
+            [("events.k8s.io/v1 events", "resource", "group priority: core v1 always comes first")],
+            id="short-name-alternative-listed-once",
+        ),
     ],
 )
 def test_candidates(fx: str, arg: str, candidates: list[tuple[str, str, str]]) -> None:
@@ -155,6 +161,7 @@ def test_candidates(fx: str, arg: str, candidates: list[tuple[str, str, str]]) -
             id="category-shadows-resource",
         ),
         pytest.param("F0", "hpa", [], [], id="same-resource-other-version-silent"),
+        pytest.param("F0", "all", [], [], id="category-members-no-collision-notes"),
     ],
 )
 def test_warnings_and_notes(fx: str, arg: str, warnings: list[str], notes: list[str]) -> None:
