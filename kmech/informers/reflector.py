@@ -270,6 +270,7 @@ class Reflector:
         try:
             while not self._stop.is_set():
                 retry_after: float | None = None
+                reason = "relist"
                 try:
                     self.list_and_watch()
                 except _Stopped:
@@ -278,6 +279,8 @@ class Reflector:
                     self.last_error = str(err)
                     # kmech has no rest-layer retry, so a 429's Retry-After bounds the wait here.
                     retry_after = _retry_after(err)
+                    if isinstance(err, TransportError | TooManyRequestsError):
+                        reason = _retry_reason(err)
                     self._call_watch_error_handler(err)
                 except Exception as err:  # a ListerWatcher bug must not kill the informer silently
                     log.exception("%s: list/watch failed unexpectedly", self.name)
@@ -285,7 +288,7 @@ class Reflector:
                 if self._stop.is_set():
                     break
                 # Sliding BackoffUntil: always wait before the next list_and_watch.
-                if self._backoff_wait("relist", retry_after):
+                if self._backoff_wait(reason, retry_after):
                     break
         finally:
             self.phase = Phase.STOPPED
@@ -303,6 +306,7 @@ class Reflector:
                 log.warning(
                     "%s: the streaming list failed (%s); falling back to LIST/WATCH", self.name, err
                 )
+                self._trace(TraceKind.WATCH_ERROR, error=f"streaming list failed: {err}")
                 w = None
         if w is None:
             self._list()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from kmech.clock import MILLISECOND, SECOND, Duration
 from kmech.informers import (
     ListResult,
@@ -14,6 +16,7 @@ from kmech.informers import (
 )
 from kmech.informers.testing import (
     FakeControllerSource,
+    connection_refused_error,
     gone_error,
     internal_error,
     make_object,
@@ -219,3 +222,21 @@ def test_list_429_waits_at_least_retry_after(make_informer, clock):
     assert trace.of(TraceKind.BACKOFF)[0].delay == 20 * SECOND
     step_when_waiting(clock, Duration(20 * SECOND))
     assert src.wait_for_watches(1)
+
+
+@pytest.mark.parametrize(
+    ("error", "prefix"),
+    [
+        pytest.param(connection_refused_error(), "connection lost: retry in ", id="refused"),
+        pytest.param(internal_error(), "relist: retry in ", id="server-error"),
+    ],
+)
+def test_list_failure_backoff_trace_names_the_cause(make_informer, error, prefix):
+    src = FakeControllerSource()
+    src.fail_next_lists(error)
+    informer = make_informer(src)
+    trace = TraceLog()
+    informer.add_trace_hook(trace)
+    informer.start()
+    assert wait_until(lambda: len(trace.of(TraceKind.BACKOFF)) == 1)
+    assert trace.of(TraceKind.BACKOFF)[0].message.startswith(prefix)
