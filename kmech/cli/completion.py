@@ -46,20 +46,26 @@ __all__ = [
 PROG_NAME = "kmech"
 COMPLETE_VAR = "_KMECH_COMPLETE"
 
-EXAMPLES = """Print the shell completion script for SHELL. Every TAB calls kmech back, so the
-candidates are live: resource names from the discovery cache, namespaces, contexts, clusters,
-limiter presets, output formats.
+EXAMPLES = """Print the shell completion script for SHELL (bash, zsh, fish or powershell).
+
+The script carries no data: every TAB runs kmech again, so the candidates are live (resource
+names from kubectl's discovery cache, namespaces, contexts, clusters, limiter presets, output
+formats) and a TAB on a warm cache makes no network call.
 
 Examples:
 
-  source <(kmech completion bash)                       # bash, this shell only
-
+\b
+  # bash, this shell only; or install it for good
+  source <(kmech completion bash)
   kmech completion bash > ~/.local/share/bash-completion/completions/kmech
 
-  kmech completion zsh > "${fpath[1]}/_kmech"           # zsh (compinit must run)
-
+\b
+  # zsh (compinit must run) and fish
+  kmech completion zsh > "${fpath[1]}/_kmech"
   kmech completion fish > ~/.config/fish/completions/kmech.fish
 
+\b
+  # PowerShell
   kmech completion powershell | Out-String | Invoke-Expression
 """
 
@@ -83,7 +89,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command("completion", help=EXAMPLES, short_help="Print the shell completion script.")
     def completion(
-        shell: Annotated[Shell, typer.Argument(help="bash, zsh, fish or powershell.")],
+        shell: Annotated[
+            Shell, typer.Argument(metavar="SHELL", help="bash, zsh, fish or powershell.")
+        ],
     ) -> None:
         typer.echo(completion_script(shell.value))
 

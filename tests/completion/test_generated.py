@@ -57,3 +57,18 @@ def test_scripts_carry_no_data() -> None:
         text = path.read_text()
         assert "_KMECH_COMPLETE" in text
         assert "deployments" not in text and "kind-dev" not in text
+
+
+def test_unknown_shell_is_a_usage_error() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "kmech", "completion", "tcsh"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.splitlines()[-1] == (
+        "Error: Invalid value for 'SHELL': 'tcsh' is not one of "
+        "'bash', 'zsh', 'fish', 'powershell'."
+    )
