@@ -81,13 +81,18 @@ def synthetic(resources: int) -> tuple[dict[str, Any], dict[str, Any]]:
     return {**group_list, "groups": groups}, lists
 
 
-def median_ms(fn: Any, repeat: int) -> float:
-    samples = []
+def median_ms(fn: Any, repeat: int) -> tuple[float, float]:
+    """Median wall-clock and median CPU time (this process) in ms.
+
+    CPU time is the figure to trust on a busy machine: wall time also counts waiting for a core.
+    """
+    wall, cpu = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+        wall.append((time.perf_counter() - start) * 1000)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def main() -> None:
@@ -117,14 +122,15 @@ def main() -> None:
     one = median_ms(resolve_one, args.repeat)
     many = median_ms(resolve_all, args.repeat)
     total = median_ms(build_and_resolve, args.repeat)
-    for label, value in [
+    for label, (wall, cpu) in [
         ("build", build),
         ("resolve 'deploy' (warm mapper)", one),
         (f"resolve {len(NAMES)} names (warm mapper)", many),
         ("build + resolve 'deploy'", total),
     ]:
         print(
-            f"{label:<36} median {value:8.2f} ms   {value / BUDGET_MS:5.2f}x of the {BUDGET_MS:.0f} ms budget"
+            f"{label:<36} median wall {wall:8.2f} ms  cpu {cpu:8.2f} ms   "
+            f"{cpu / BUDGET_MS:5.2f}x of the {BUDGET_MS:.0f} ms budget (cpu)"
         )
 
 

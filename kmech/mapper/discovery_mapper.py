@@ -27,7 +27,13 @@ from typing import TYPE_CHECKING, Any
 
 from kmech.mapper.category import CategoryExpander
 from kmech.mapper.default import DefaultRESTMapper
-from kmech.mapper.discovery_data import APIGroup, DiscoveryData, parse_discovery
+from kmech.mapper.discovery_data import (
+    APIGroup,
+    APIResource,
+    APIResourceList,
+    DiscoveryData,
+    parse_discovery,
+)
 from kmech.mapper.interfaces import ANY_KIND, ANY_RESOURCE, ANY_VERSION, RESTMapping, RESTScopeName
 from kmech.mapper.multi import MultiRESTMapper
 from kmech.mapper.priority import PriorityRESTMapper
@@ -211,37 +217,37 @@ class DiscoveryRESTMapper:
         for index, pattern in enumerate(self.priority.kind_priority):
             if pattern.version != ANY_VERSION:
                 self._gv_rank.setdefault(pattern.group_version(), index)
-        self._resources: list[ResourceInfo] = []
-        self._by_gvr: dict[GroupVersionResource, ResourceInfo] = {}
+        self._lists_by_gv: dict[GroupVersion, APIResourceList] = {}
         for rl in data.resource_lists:
-            gv = rl.group_version
-            owner = self._groups.get(gv.group)
-            preferred = owner is not None and owner.preferred_version == gv.version
-            for res in rl.resources:
-                if res.is_subresource:
-                    continue
-                singular = res.singular_name or res.kind.lower()
-                info = ResourceInfo(
-                    group=gv.group,
-                    version=gv.version,
-                    resource=res.name,
-                    singular=singular,
-                    kind=res.kind,
-                    namespaced=res.namespaced,
-                    verbs=res.verbs,
-                    short_names=res.short_names,
-                    categories=res.categories,
-                    preferred=preferred,
-                    singular_guessed=not res.singular_name,
-                    rank=self._gv_rank.get(gv, len(self.priority.kind_priority)),
-                )
-                self._resources.append(info)
-                self._by_gvr.setdefault(info.gvr, info)
+            self._lists_by_gv.setdefault(rl.group_version, rl)
+        # Built on first use: most resolutions need the facts of one resource only, and
+        # building 3,000 ResourceInfo objects up front would double the construction time.
+        # Computing it twice from two threads is harmless (same value, one assignment wins).
+        self._resources: tuple[ResourceInfo, ...] | None = None
+
+    def _info(self, rl: APIResourceList, res: APIResource) -> ResourceInfo:
+        gv = rl.group_version
+        owner = self._groups.get(gv.group)
+        return ResourceInfo(
+            group=gv.group,
+            version=gv.version,
+            resource=res.name,
+            singular=res.singular_name or res.kind.lower(),
+            kind=res.kind,
+            namespaced=res.namespaced,
+            verbs=res.verbs,
+            short_names=res.short_names,
+            categories=res.categories,
+            preferred=owner is not None and owner.preferred_version == gv.version,
+            singular_guessed=not res.singular_name,
+            rank=self._gv_rank.get(gv, len(self.priority.kind_priority)),
+        )
 
     def __repr__(self) -> str:
         return (
             f"DiscoveryRESTMapper({len(self.data.groups)} groups, "
-            f"{len(self.data.resource_lists)} group-versions, {len(self._resources)} resources)"
+            f"{len(self.data.resource_lists)} group-versions, "
+            f"{len(self.all_resources())} resources)"
         )
 
     # -- RESTMapper, through the short-name expander ---------------------------------------
@@ -324,11 +330,24 @@ class DiscoveryRESTMapper:
 
     def all_resources(self) -> list[ResourceInfo]:
         """Every top-level resource of every group-version, in discovery order."""
+        if self._resources is None:
+            self._resources = tuple(
+                self._info(rl, res)
+                for rl in self.data.resource_lists
+                for res in rl.resources
+                if not res.is_subresource
+            )
         return list(self._resources)
 
     def resource_info(self, resource: GroupVersionResource) -> ResourceInfo | None:
         """Discovery facts for a fully specified plural resource (None for synthetic lists)."""
-        return self._by_gvr.get(resource)
+        rl = self._lists_by_gv.get(resource.group_version())
+        if rl is None:
+            return None
+        for res in rl.resources:
+            if res.name == resource.resource:
+                return self._info(rl, res)
+        return None
 
     def group(self, name: str) -> APIGroup | None:
         """The discovered group called ``name`` (``""`` is core)."""
