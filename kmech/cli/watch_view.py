@@ -13,6 +13,7 @@ lines. Row markers: ``+`` just added, ``~`` just modified, ``-`` deleted (struck
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import deque
@@ -112,6 +113,7 @@ class WatchModel:
         self._rows: dict[str, _Row] = {}
         self._sorted: list[str] | None = []
         self._server_headers: tuple[str, ...] | None = None
+        self._age_column: int | None = None
         self._trace: deque[str] = deque(maxlen=_TRACE_KEEP)
         self._dirty = threading.Event()
         self._events = 0
@@ -171,7 +173,11 @@ class WatchModel:
     def set_server_headers(self, headers: Sequence[str] | None) -> None:
         """Use the server-side Table's column names (``None``: back to the default columns)."""
         with self._lock:
-            self._server_headers = tuple(h.upper() for h in headers) if headers else None
+            new = tuple(h.upper() for h in headers) if headers else None
+            if new == self._server_headers:
+                return
+            self._server_headers = new
+            self._age_column = new.index("AGE") if new and "AGE" in new else None
             self._dirty.set()
 
     def trace(self, line: str) -> None:
@@ -283,6 +289,9 @@ class WatchModel:
         if self._server_headers is not None and r.cells is not None:
             cells = list(r.cells[:ncols])
             cells += [""] * (ncols - len(cells))
+            if self._age_column is not None and r.created is not None:
+                # The server computed AGE when it converted the row; keep it live instead.
+                cells[self._age_column] = human_duration(wall - r.created)
             return tuple(cells)
         age = "<unknown>" if r.created is None else human_duration(wall - r.created)
         if self._server_headers is not None:
@@ -415,18 +424,19 @@ def run_live(
     from rich.live import Live
 
     def draw() -> RenderableType:
-        width, height = console.size
+        width, height = _terminal_size(console)
+        console.size = (width, height)
         return render_frame(model.frame(rows_that_fit(height)), width, height, trace=trace)
 
     with Live(console=console, screen=True, auto_refresh=False, transient=False) as live:
         live.update(draw(), refresh=True)
-        last_size = console.size
+        last_size = _terminal_size(console)
         last_draw = time.monotonic()
         while not stop.is_set():
             changed = model.wait_dirty(refresh_seconds)
             if stop.is_set():
                 break
-            size = console.size
+            size = _terminal_size(console)
             now = time.monotonic()
             # Redraw on a change, on a resize, and once a second for ages and countdowns.
             if changed or size != last_size or now - last_draw >= 1.0:
@@ -434,3 +444,16 @@ def run_live(
                 last_size, last_draw = size, now
                 if stop.wait(refresh_seconds):  # at most a few frames a second
                     break
+
+
+def _terminal_size(console: Console) -> tuple[int, int]:
+    """The real size of the terminal behind ``console``, read at every frame so resizes apply.
+
+    COLUMNS/LINES are ignored on purpose: a stale COLUMNS (exported by a parent shell or a test
+    harness) larger than the window would make every line wrap and scroll the screen away.
+    """
+    try:
+        size = os.get_terminal_size(console.file.fileno())
+    except (AttributeError, OSError, ValueError):
+        return console.size
+    return size.columns, size.lines

@@ -102,6 +102,7 @@ def test_trace_pane_and_retry_countdown(model: WatchModel, ticker: Ticker) -> No
 
 
 def test_server_side_columns_replace_the_defaults(ticker: Ticker) -> None:
+    """The server's columns and cells, except AGE, recomputed from creationTimestamp."""
     m = WatchModel(wall=lambda: NOW_WALL, monotonic=ticker)
     m.set_server_headers(["Name", "Ready", "Up-to-date", "Available", "Age"])
     m.apply("ADDED", pod("web"), cells=["web", "2/2", "2", "2", "5d"], origin="initial")
@@ -109,8 +110,8 @@ def test_server_side_columns_replace_the_defaults(ticker: Ticker) -> None:
     m.set_status(phase="syncing")
     assert draw(m, 80, 6) == (
         "  NAME   READY   UP-TO-DATE   AVAILABLE   AGE\n"
-        "  api    0/1     1            0           3m\n"
-        "  web    2/2     2            2           5d\n"
+        "  api    0/1     1            0           100s\n"
+        "  web    2/2     2            2           100s\n"
         "syncing | 2 objects | rv - | 0 ev/s | relists 0 | restarts 0 | resyncs 0\n"
     )
 
