@@ -30,7 +30,6 @@ import logging
 import os
 import posixpath
 import re
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -124,6 +123,7 @@ class DiskCache:
         self._our_files: set[Path] = set()
         self._fresh = True
         self._invalidated = False
+        self._writes = 0
 
     # -- paths ---------------------------------------------------------------------------
 
@@ -209,13 +209,15 @@ class DiskCache:
 
     def _write(self, path: Path, doc: Mapping[str, Any]) -> None:
         data = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode()
+        with self._lock:
+            self._writes += 1
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.{self._writes}")
         try:
             _make_private_dirs(path.parent)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             try:
                 with os.fdopen(fd, "wb") as f:
                     f.write(data)
-                os.chmod(tmp, 0o600)
                 os.replace(tmp, path)
             except BaseException:
                 with contextlib.suppress(OSError):
