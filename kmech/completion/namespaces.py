@@ -2,9 +2,10 @@
 
 The cache holds one JSON file per server and user, ``<cache-root>/kmech/namespaces/<safe-host>/
 <user>.json`` (0600 in 0700 directories), with the names and the time they were listed. Within
-:data:`TTL_SECONDS` a TAB reads that file and nothing else. After it, one ``GET
-/api/v1/namespaces`` with a 1 s timeout refreshes the file; when that fails (no server, no
-permission, too slow) the expired list is still offered, and without any list nothing is.
+:data:`TTL_SECONDS` a TAB reads that file and nothing else. After it, the expired names are
+still offered and one ``GET /api/v1/namespaces`` with a 1 s timeout refreshes the file behind
+the TAB (see :func:`kmech.completion.sources.namespaces`); without any list the first TAB waits
+for that request, and when it fails (no server, no permission, too slow) nothing is offered.
 The user is part of the key because two users of one server may see different namespaces.
 """
 
@@ -23,7 +24,16 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-__all__ = ["TTL_SECONDS", "REFRESH_TIMEOUT_SECONDS", "cache_file", "cached_namespaces", "store"]
+__all__ = [
+    "TTL_SECONDS",
+    "REFRESH_TIMEOUT_SECONDS",
+    "cache_file",
+    "cached_namespaces",
+    "store",
+    "claim_refresh",
+    "release_refresh",
+    "names_from_list",
+]
 
 TTL_SECONDS = 30.0
 """How long a listed set of namespaces is offered without asking the server again."""
@@ -59,6 +69,44 @@ def cached_namespaces(
 def store(path: str, names: list[str], *, wall_clock: Callable[[], float] = time.time) -> None:
     """Remember ``names`` as listed now."""
     private_write(path, {"listedAt": wall_clock(), "namespaces": sorted(names)})
+
+
+CLAIM_SECONDS = 10.0
+"""A refresh claimed longer ago than this is presumed dead and may be claimed again."""
+
+
+def claim_refresh(path: str, *, wall_clock: Callable[[], float] = time.time) -> bool:
+    """Claim the right to refresh ``path``; ``False`` while another refresh holds it.
+
+    The claim is a marker file beside the cache (created exclusively), released by
+    :func:`release_refresh` or ignored after :data:`CLAIM_SECONDS`.
+    """
+    marker = path + ".refreshing"
+    for _ in range(2):
+        try:
+            fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            try:
+                age = wall_clock() - os.stat(marker).st_mtime
+            except OSError:
+                continue
+            if age <= CLAIM_SECONDS:
+                return False
+            release_refresh(path)
+            continue
+        except OSError:
+            return False
+        os.close(fd)
+        return True
+    return False
+
+
+def release_refresh(path: str) -> None:
+    """Drop the claim taken by :func:`claim_refresh` (no error if there is none)."""
+    try:
+        os.unlink(path + ".refreshing")
+    except OSError:
+        pass
 
 
 def names_from_list(doc: dict[str, Any]) -> list[str]:

@@ -169,7 +169,13 @@ def _fetch_discovery(connection: Connection) -> bool:
 
 
 def namespaces(connection: Connection) -> list[Candidate]:
-    """Namespace names from the 30 s cache, refreshed with one 1 s request when expired."""
+    """Namespace names from the 30 s cache.
+
+    No cache yet: one list with a 1 s timeout, waited for. An expired cache: its names are
+    offered at once and a detached ``python -m kmech.completion.refresh`` lists them again
+    behind the TAB (at most one at a time), so the next TAB is current and no TAB waits for the
+    ``kubernetes`` config loader and a round trip.
+    """
     from kmech.completion import namespaces as ns
 
     selection = _selection(connection)
@@ -177,13 +183,51 @@ def namespaces(connection: Connection) -> list[Candidate]:
         return []
     path = ns.cache_file(cache_root(connection), selection.server, selection.user)
     cached = ns.cached_namespaces(path)
-    names = cached[0] if cached is not None else None
-    if cached is None or not cached[1]:
+    if cached is None:
+        return [Candidate(n) for n in refresh_namespaces(connection) or []]
+    names, fresh = cached
+    if not fresh and ns.claim_refresh(path):
+        _spawn_refresh(connection)
+    return [Candidate(n) for n in names]
+
+
+def refresh_namespaces(connection: Connection) -> list[str] | None:
+    """List the namespaces now (1 s timeout) and cache them; ``None`` when that failed."""
+    from kmech.completion import namespaces as ns
+
+    selection = _selection(connection)
+    if not selection.server:
+        return None
+    path = ns.cache_file(cache_root(connection), selection.server, selection.user)
+    try:
         fetched = _fetch_namespaces(connection)
         if fetched is not None:
             ns.store(path, fetched)
-            names = fetched
-    return [Candidate(n) for n in names or []]
+        return fetched
+    finally:
+        ns.release_refresh(path)
+
+
+def _spawn_refresh(connection: Connection) -> None:
+    """Start ``python -m kmech.completion.refresh CONNECTION`` in its own session, detached
+    (stdio on /dev/null), and return at once; falls back to refreshing in this process."""
+    import json
+    import sys
+
+    if not hasattr(os, "posix_spawn"):
+        refresh_namespaces(connection)
+        return
+    argv = [sys.executable, "-m", "kmech.completion.refresh", json.dumps(connection)]
+    devnull = os.devnull
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 0, devnull, os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 1, devnull, os.O_WRONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 2, devnull, os.O_WRONLY, 0),
+    ]
+    try:
+        os.posix_spawn(sys.executable, argv, os.environ, file_actions=actions, setsid=True)
+    except OSError:
+        refresh_namespaces(connection)
 
 
 def _fetch_namespaces(connection: Connection) -> list[str] | None:

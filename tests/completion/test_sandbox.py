@@ -64,3 +64,22 @@ def test_kmech_script_completes_over_the_sandbox(sb, kubeconfig, cache_root: Pat
         check=False,
     )
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "shop\n", "")
+
+
+def test_refresh_process_updates_the_cache(sb, kubeconfig, cache_root: Path) -> None:
+    from kmech.completion import namespaces as ns
+
+    path = ns.cache_file(str(cache_root), sb.url, "sandbox")  # the kubeconfig user
+    ns.store(path, ["old"], wall_clock=lambda: 0.0)
+    sb.create("configmaps", {"metadata": {"name": "c"}}, namespace="payments")
+    # What a TAB on an expired cache starts, run here to completion.
+    proc = subprocess.run(
+        [sys.executable, "-m", "kmech.completion.refresh", "{}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
+    names, fresh = ns.cached_namespaces(path) or ([], False)
+    assert fresh and "payments" in names and "old" not in names
+    assert not os.path.exists(path + ".refreshing")

@@ -253,10 +253,42 @@ def test_namespace_cache_ttl(tmp_path: Path) -> None:
     assert ns.cached_namespaces(path, wall_clock=clock) == (["default", "shop"], False)
 
 
-def test_expired_namespaces_offered_when_server_unreachable(kube_env: KubeEnv) -> None:
+def test_expired_namespaces_offered_at_once_and_refreshed_behind(
+    kube_env: KubeEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kmech.completion import sources
+
+    spawned: list[dict[str, str]] = []
+    monkeypatch.setattr(sources, "_spawn_refresh", spawned.append)
     path = ns.cache_file(str(kube_env.cache_root), SERVER, "dev-admin")
     ns.store(path, ["default", "shop"], wall_clock=lambda: 0.0)
+    assert values(candidates("namespaces", {"cluster": "kind-dev"})) == ["default", "shop"]
+    assert spawned == [{"cluster": "kind-dev"}]
+    # One refresh at a time: the claim is held until the refresher releases it.
     assert values(candidates("namespaces", {})) == ["default", "shop"]
+    assert len(spawned) == 1
+    # The refresher cannot reach the server: the old list stays, the claim is released.
+    assert sources.refresh_namespaces({}) is None
+    assert ns.cached_namespaces(path) == (["default", "shop"], False)
+    assert ns.claim_refresh(path)
+
+
+def test_stale_claim_is_taken_over(tmp_path: Path) -> None:
+    path = str(tmp_path / "ns.json")
+    assert ns.claim_refresh(path)
+    assert not ns.claim_refresh(path)
+    assert ns.claim_refresh(path, wall_clock=lambda: os.stat(path + ".refreshing").st_mtime + 11)
+    ns.release_refresh(path)
+    ns.release_refresh(path)
+    assert ns.claim_refresh(path)
+
+
+def test_refresh_module_ignores_bad_input() -> None:
+    from kmech.completion.refresh import main
+
+    assert main(["not json"]) == 0
+    assert main(["[1, 2]"]) == 0
+    assert main([]) == 0
 
 
 def test_no_namespaces_without_cache_or_server(kube_env: KubeEnv) -> None:
