@@ -42,6 +42,11 @@ def G(name: str, versions: dict[str, list[dict[str, Any]]], preferred: str = "")
 
 
 def build(groups: list[Group]) -> DiscoveryRESTMapper:
+    return build_rest_mapper(*documents(groups))
+
+
+def documents(groups: list[Group]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(APIGroupList, {groupVersion: APIResourceList}) for ``groups``, kubectl cache shape."""
     group_list: dict[str, Any] = {"kind": "APIGroupList", "apiVersion": "v1", "groups": []}
     lists: dict[str, Any] = {}
     for name, order, preferred, versions in groups:
@@ -62,7 +67,7 @@ def build(groups: list[Group]) -> DiscoveryRESTMapper:
                 "groupVersion": gv(v),
                 "resources": resources,
             }
-    return build_rest_mapper(group_list, lists)
+    return group_list, lists
 
 
 def core_v1() -> list[dict[str, Any]]:
