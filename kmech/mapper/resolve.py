@@ -23,9 +23,10 @@ Upstream: cli-runtime ``pkg/resource/builder.go`` (``mappingFor``, ``ReplaceAlia
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kmech.mapper.errors import (
     AmbiguousKindError,
@@ -58,6 +59,8 @@ from kmech.mapper.schema import (
     parse_resource_arg,
 )
 from kmech.mapper.shortcut import ExpansionRule
+
+_C = TypeVar("_C")
 
 if TYPE_CHECKING:
     from kmech.mapper.discovery_mapper import DiscoveryRESTMapper, ResourceInfo
@@ -262,7 +265,10 @@ def priority_reason(mapper: DiscoveryRESTMapper, winner: GroupVersion, loser: Gr
     )
 
 
-def _decision_reason(mapper: DiscoveryRESTMapper, narrowing: Narrowing[Any], gv_of: Any) -> str:
+def _decision_reason(
+    mapper: DiscoveryRESTMapper, narrowing: Narrowing[_C], gv_of: Callable[[_C], GroupVersion]
+) -> str:
+    """Why the winner of ``narrowing`` beat the runner-up, in words."""
     if narrowing.winner is None:
         return "ambiguous"
     if len(narrowing.candidates) == 1:
