@@ -1,7 +1,8 @@
-"""``python -m kmech.completion.refresh CONNECTION``: refresh the namespace cache, detached.
+"""``python -m kmech.completion.refresh KIND CONNECTION``: refresh a completion cache, detached.
 
-Started by a TAB that found the namespace cache expired (it offered the old names and returned
-at once). ``CONNECTION`` is the JSON object of connection flags from the completed command line
+Started by a TAB that found a cache expired (it offered the old names and returned at once):
+KIND ``namespaces`` lists the namespaces again, ``discovery`` rewrites kubectl's discovery cache.
+``CONNECTION`` is the JSON object of connection flags from the completed command line
 (kubeconfig path, context, cluster, user, server, cache dir; never credentials). Prints nothing
 and always exits 0: nobody is waiting for it.
 """
@@ -14,15 +15,18 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if len(args) != 2 or args[0] not in ("namespaces", "discovery"):
+        return 0
     try:
-        connection = json.loads(args[0]) if args else {}
+        connection = json.loads(args[1])
     except ValueError:
         return 0
     if not isinstance(connection, dict):
         return 0
-    from kmech.completion.sources import refresh_namespaces
+    from kmech.completion.sources import refresh_discovery, refresh_namespaces
 
-    refresh_namespaces({str(k): str(v) for k, v in connection.items()})
+    refresh = refresh_namespaces if args[0] == "namespaces" else refresh_discovery
+    refresh({str(k): str(v) for k, v in connection.items()})
     return 0
 
 

@@ -113,6 +113,10 @@ def watchable_resources(connection: Connection) -> list[Candidate]:
 
 
 def _resources(connection: Connection, *, verb: str | None) -> list[Candidate]:
+    """Cold cache: one discovery (1 s timeout), waited for. Expired cache (older than kubectl's
+    6 h): its resources at once, and a detached refresh behind the TAB, one at a time."""
+    from kmech.completion import namespaces as ns
+    from kmech.completion.files import make_private_dirs
     from kmech.completion.resources import (
         discovery_dir,
         read_cached_resources,
@@ -124,12 +128,38 @@ def _resources(connection: Connection, *, verb: str | None) -> list[Candidate]:
         return []
     directory = discovery_dir(cache_root(connection), server)
     cached = read_cached_resources(directory)
-    if cached is None or not cached[1]:
-        if _fetch_discovery(connection):
-            cached = read_cached_resources(directory) or cached
+    if cached is None:
+        refresh_discovery(connection)
+        cached = read_cached_resources(directory)
+    elif not cached[1]:
+        claim = _discovery_claim(connection, server)
+        make_private_dirs(os.path.dirname(claim))
+        if ns.claim_refresh(claim):
+            _spawn_refresh("discovery", connection)
     if cached is None:
         return []
     return resource_candidates(cached[0], verb=verb)
+
+
+def _discovery_claim(connection: Connection, server: str) -> str:
+    """The refresh claim for a server's discovery, in kmech's part of the cache (kubectl's
+    directory is left as kubectl lays it out)."""
+    from kmech.completion.resources import safe_host
+
+    host = safe_host(server).replace("/", "_") or "_"
+    return os.path.join(cache_root(connection), "kmech", "discovery", host)
+
+
+def refresh_discovery(connection: Connection) -> bool:
+    """Fetch discovery now (1 s request timeout) into kubectl's disk cache; ``False`` on failure."""
+    from kmech.completion import namespaces as ns
+
+    server = _selection(connection).server
+    try:
+        return _fetch_discovery(connection)
+    finally:
+        if server:
+            ns.release_refresh(_discovery_claim(connection, server))
 
 
 def _connection_options(connection: Connection) -> ConnectionOptions:
@@ -158,6 +188,7 @@ def _fetch_discovery(connection: Connection) -> bool:
     try:
         with RESTClient.from_options(_connection_options(connection)) as client:
             cache = DiskCache(discovery_cache_dir(Path(cache_root(connection)), client.server))
+            cache.invalidate()  # fetch everything again, as kubectl does past the TTL
             cached = CachedDiscoveryClient(HTTPDiscoveryClient(client), cache)
             cached.server_groups_and_resources()
     except KmechError:
@@ -187,7 +218,7 @@ def namespaces(connection: Connection) -> list[Candidate]:
         return [Candidate(n) for n in refresh_namespaces(connection) or []]
     names, fresh = cached
     if not fresh and ns.claim_refresh(path):
-        _spawn_refresh(connection)
+        _spawn_refresh("namespaces", connection)
     return [Candidate(n) for n in names]
 
 
@@ -208,16 +239,17 @@ def refresh_namespaces(connection: Connection) -> list[str] | None:
         ns.release_refresh(path)
 
 
-def _spawn_refresh(connection: Connection) -> None:
-    """Start ``python -m kmech.completion.refresh CONNECTION`` in its own session, detached
+def _spawn_refresh(kind: str, connection: Connection) -> None:
+    """Start ``python -m kmech.completion.refresh KIND CONNECTION`` in its own session, detached
     (stdio on /dev/null), and return at once; falls back to refreshing in this process."""
     import json
     import sys
 
+    refresh = refresh_namespaces if kind == "namespaces" else refresh_discovery
     if not hasattr(os, "posix_spawn"):
-        refresh_namespaces(connection)
+        refresh(connection)
         return
-    argv = [sys.executable, "-m", "kmech.completion.refresh", json.dumps(connection)]
+    argv = [sys.executable, "-m", "kmech.completion.refresh", kind, json.dumps(connection)]
     devnull = os.devnull
     actions = [
         (os.POSIX_SPAWN_OPEN, 0, devnull, os.O_RDONLY, 0),
@@ -227,7 +259,7 @@ def _spawn_refresh(connection: Connection) -> None:
     try:
         os.posix_spawn(sys.executable, argv, os.environ, file_actions=actions, setsid=True)
     except OSError:
-        refresh_namespaces(connection)
+        refresh(connection)
 
 
 def _fetch_namespaces(connection: Connection) -> list[str] | None:

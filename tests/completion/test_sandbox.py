@@ -74,7 +74,7 @@ def test_refresh_process_updates_the_cache(sb, kubeconfig, cache_root: Path) -> 
     sb.create("configmaps", {"metadata": {"name": "c"}}, namespace="payments")
     # What a TAB on an expired cache starts, run here to completion.
     proc = subprocess.run(
-        [sys.executable, "-m", "kmech.completion.refresh", "{}"],
+        [sys.executable, "-m", "kmech.completion.refresh", "namespaces", "{}"],
         capture_output=True,
         text=True,
         check=False,
@@ -83,3 +83,19 @@ def test_refresh_process_updates_the_cache(sb, kubeconfig, cache_root: Path) -> 
     names, fresh = ns.cached_namespaces(path) or ([], False)
     assert fresh and "payments" in names and "old" not in names
     assert not os.path.exists(path + ".refreshing")
+
+
+def test_refresh_rewrites_expired_discovery(sb, kubeconfig, cache_root: Path) -> None:
+    from kmech.completion.resources import discovery_dir, read_cached_resources
+    from kmech.completion.sources import refresh_discovery
+
+    assert refresh_discovery({}) is True
+    directory = discovery_dir(str(cache_root), sb.url)
+    old = 1_000_000_000
+    for root, _dirs, files in os.walk(directory):
+        for name in files:
+            os.utime(os.path.join(root, name), (old, old))
+    assert (read_cached_resources(directory) or ([], True))[1] is False
+    assert refresh_discovery({}) is True
+    entries, fresh = read_cached_resources(directory) or ([], False)
+    assert fresh and any(e.name == "deployments" for e in entries)

@@ -72,7 +72,13 @@ def test_other_context_has_cold_cache_and_unreachable_server(kube_env: KubeEnv) 
     assert candidates("resources", {"context": "prod-eu"}) == []
 
 
-def test_expired_cache_is_used_when_refresh_fails(kube_env: KubeEnv) -> None:
+def test_expired_discovery_offered_at_once_and_refreshed_behind(
+    kube_env: KubeEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kmech.completion import sources
+
+    spawned: list[str] = []
+    monkeypatch.setattr(sources, "_spawn_refresh", lambda kind, conn: spawned.append(kind))
     directory = discovery_dir(str(kube_env.cache_root), SERVER)
     old = 1_000_000_000
     for root, _dirs, files in os.walk(directory):
@@ -81,6 +87,13 @@ def test_expired_cache_is_used_when_refresh_fails(kube_env: KubeEnv) -> None:
     entries, fresh = read_cached_resources(directory) or ([], True)
     assert not fresh and entries
     assert "deployments.apps" in values(candidates("resources", {}))
+    assert "deployments.apps" in values(candidates("resources", {}))
+    assert spawned == ["discovery"]  # one refresh at a time
+    # The refresher cannot reach the server (port 9): the old files stay, the claim is freed.
+    assert sources.refresh_discovery({}) is False
+    assert read_cached_resources(directory) is not None
+    candidates("resources", {})
+    assert spawned == ["discovery", "discovery"]
 
 
 def test_resource_candidates_verb_filter() -> None:
@@ -258,12 +271,12 @@ def test_expired_namespaces_offered_at_once_and_refreshed_behind(
 ) -> None:
     from kmech.completion import sources
 
-    spawned: list[dict[str, str]] = []
-    monkeypatch.setattr(sources, "_spawn_refresh", spawned.append)
+    spawned: list[tuple[str, dict[str, str]]] = []
+    monkeypatch.setattr(sources, "_spawn_refresh", lambda kind, conn: spawned.append((kind, conn)))
     path = ns.cache_file(str(kube_env.cache_root), SERVER, "dev-admin")
     ns.store(path, ["default", "shop"], wall_clock=lambda: 0.0)
     assert values(candidates("namespaces", {"cluster": "kind-dev"})) == ["default", "shop"]
-    assert spawned == [{"cluster": "kind-dev"}]
+    assert spawned == [("namespaces", {"cluster": "kind-dev"})]
     # One refresh at a time: the claim is held until the refresher releases it.
     assert values(candidates("namespaces", {})) == ["default", "shop"]
     assert len(spawned) == 1
@@ -286,8 +299,9 @@ def test_stale_claim_is_taken_over(tmp_path: Path) -> None:
 def test_refresh_module_ignores_bad_input() -> None:
     from kmech.completion.refresh import main
 
-    assert main(["not json"]) == 0
-    assert main(["[1, 2]"]) == 0
+    assert main(["namespaces", "not json"]) == 0
+    assert main(["namespaces", "[1, 2]"]) == 0
+    assert main(["pods", "{}"]) == 0
     assert main([]) == 0
 
 
