@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from dataclasses import dataclass, field
+from typing import Any
 
 import typer
 
@@ -164,6 +165,22 @@ def global_options(ctx: typer.Context) -> GlobalOptions:
     return GlobalOptions()
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is at the time of each record (main() may run many
+    times in one process, e.g. under test runners that swap stderr)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
 def _configure_logging(verbosity: int) -> None:
     level = logging.WARNING
     if verbosity >= 6:
@@ -172,16 +189,10 @@ def _configure_logging(verbosity: int) -> None:
         level = logging.INFO
     root = logging.getLogger("kmech")
     root.setLevel(level)
-    handler = next((h for h in root.handlers if getattr(h, "name", "") == "kmech-cli"), None)
-    if handler is None:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.set_name("kmech-cli")
+    if not any(isinstance(h, _StderrHandler) for h in root.handlers):
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
         root.addHandler(handler)
-    elif isinstance(handler, logging.StreamHandler):
-        # Follow the current stderr (main() may run several times in one process, e.g. tests);
-        # not setStream(), which flushes the old stream even when it is already closed.
-        handler.stream = sys.stderr
     root.propagate = False
 
 

@@ -6,6 +6,7 @@ talks to sandboxes over real HTTP through real kubeconfig files.
 
 from __future__ import annotations
 
+import logging
 import re
 import socket
 from collections.abc import Iterator
@@ -26,6 +27,17 @@ def tls_sandbox() -> Iterator[Sandbox]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(autouse=True)
+def restore_logging() -> Iterator[None]:
+    """main() configures the "kmech" logger for -v N; undo it so later tests stay quiet."""
+    logger = logging.getLogger("kmech")
+    saved = (logger.level, logger.propagate, list(logger.handlers))
+    yield
+    logger.setLevel(saved[0])
+    logger.propagate = saved[1]
+    logger.handlers[:] = saved[2]
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

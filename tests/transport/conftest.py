@@ -8,6 +8,7 @@ a small stdlib server on 127.0.0.1 with one handler function per path.
 from __future__ import annotations
 
 import http.server
+import logging
 import ssl
 import subprocess
 import threading
@@ -163,3 +164,29 @@ def tls_scripted(certs: CertFiles) -> Iterator[ScriptedServer]:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(certs.cert, certs.key)
     yield from _serve(context)
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture
+def transport_log() -> Iterator[list[str]]:
+    """Messages logged by ``kmech.transport`` during the test, whatever the CLI did to logging."""
+    logger = logging.getLogger("kmech.transport")
+    handler = _ListHandler()
+    saved = (logger.level, logger.propagate)
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import pytest
 
 from kmech.transport.redact import log_request, redact_header, redact_url
@@ -43,10 +41,6 @@ def test_redact_url(url: str, expected: str) -> None:
     assert redact_url(url) == expected
 
 
-def messages(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage() for r in caplog.records]
-
-
 @pytest.mark.parametrize(
     ("verbosity", "expected"),
     [
@@ -66,8 +60,7 @@ def messages(caplog: pytest.LogCaptureFixture) -> list[str]:
         ),
     ],
 )
-def test_log_request(caplog: pytest.LogCaptureFixture, verbosity: int, expected: list[str]) -> None:
-    caplog.set_level(logging.DEBUG, logger="kmech.transport")
+def test_log_request(transport_log: list[str], verbosity: int, expected: list[str]) -> None:
     log_request(
         verbosity,
         "GET",
@@ -78,5 +71,5 @@ def test_log_request(caplog: pytest.LogCaptureFixture, verbosity: int, expected:
         request_headers={"Accept": "application/json", "Authorization": "Bearer s3cr3t"},
         response_headers={"content-type": "application/json"},
     )
-    assert messages(caplog) == expected
-    assert "s3cr3t" not in caplog.text
+    assert transport_log == expected
+    assert not any("s3cr3t" in line for line in transport_log)
