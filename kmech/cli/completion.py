@@ -145,7 +145,16 @@ def output_formats(*formats: str) -> Callable[[str], list[str]]:
 
 
 def _connection_from_context(ctx: typer.Context) -> dict[str, str]:
-    names = ("kubeconfig", "context", "cluster", "user", "server", "namespace", "cache_dir")
+    names = (
+        "kubeconfig",
+        "context",
+        "cluster",
+        "user",
+        "server",
+        "namespace",
+        "cache_dir",
+        "discovery",
+    )
     chain = []
     c: Any = ctx
     while c is not None:

@@ -173,6 +173,7 @@ _CONNECTION_PARAMS = (
     "server",
     "namespace",
     "cache_dir",
+    "discovery",
 )
 
 

@@ -40,6 +40,8 @@ __all__ = [
     "safe_host",
     "discovery_dir",
     "read_cached_resources",
+    "read_discovery_folder",
+    "packaged_snapshot_dir",
     "resource_candidates",
 ]
 
@@ -129,6 +131,34 @@ def read_cached_resources(
                 continue
             entries.extend(_entries(rlist, name, version))
     return _first_per_group(entries), fresh
+
+
+def packaged_snapshot_dir() -> str:
+    """The discovery snapshot inside the package, which ``kmech resolve`` uses without a cluster
+    (the same folder as :func:`kmech.discovery.snapshot.packaged_snapshot_dir`)."""
+    return os.path.join(os.path.dirname(os.path.dirname(__file__)), "_data", "discovery-k3s-1.34")
+
+
+def read_discovery_folder(folder: str) -> list[ResourceEntry]:
+    """The resources in a saved discovery folder (``--discovery DIR``): the fixture layout
+    (``apis.json`` and ``resources/<group>_<version>.json``) or kubectl's cache layout
+    (``servergroups.json``), whatever the files' age. Unreadable parts are skipped."""
+    folder = os.path.expanduser(folder)
+    if os.path.isfile(os.path.join(folder, "servergroups.json")):
+        found = read_cached_resources(folder, ttl_seconds=float("inf"))
+        return found[0] if found else []
+    doc = read_json(os.path.join(folder, "apis.json")) or {}
+    groups = [g for g in doc.get("groups") or [] if isinstance(g, dict)]
+    core = {"name": "", "versions": [{"groupVersion": "v1", "version": "v1"}]}
+    entries: list[ResourceEntry] = []
+    for group in [core, *groups]:
+        name = str(group.get("name", ""))
+        for version, _gv in _versions_preferred_first(group):
+            path = os.path.join(folder, "resources", f"{name or 'core'}_{version}.json")
+            rlist = read_json(path)
+            if rlist is not None:
+                entries.extend(_entries(rlist, name, version))
+    return _first_per_group(entries)
 
 
 def resource_candidates(

@@ -103,7 +103,9 @@ def _selection(connection: Connection) -> Selection:
 
 
 def resources(connection: Connection) -> list[Candidate]:
-    """Every resource name, ``name.group`` and short name the server serves."""
+    """Every resource name, ``name.group`` and short name the server serves; from the
+    ``--discovery`` folder when one is on the line, and from the packaged snapshot when no
+    cluster is configured (what ``kmech resolve`` itself would then use)."""
     return _resources(connection, verb=None)
 
 
@@ -119,10 +121,18 @@ def _resources(connection: Connection, *, verb: str | None) -> list[Candidate]:
     from kmech.completion.files import make_private_dirs
     from kmech.completion.resources import (
         discovery_dir,
+        packaged_snapshot_dir,
         read_cached_resources,
+        read_discovery_folder,
         resource_candidates,
     )
 
+    folder = connection.get("discovery")
+    if folder:
+        return resource_candidates(read_discovery_folder(folder), verb=verb)
+    if verb is None and not _cluster_configured(connection):
+        # `kmech resolve` without any cluster configuration resolves against the snapshot.
+        return resource_candidates(read_discovery_folder(packaged_snapshot_dir()))
     server = _selection(connection).server
     if not server:
         return []
@@ -160,6 +170,18 @@ def refresh_discovery(connection: Connection) -> bool:
     finally:
         if server:
             ns.release_refresh(_discovery_claim(connection, server))
+
+
+def _cluster_configured(connection: Connection) -> bool:
+    """The rule of :func:`kmech.discovery.flags.cluster_configured`: flags, a kubeconfig file
+    or a pod's service account."""
+    from kmech.completion.kubeconfig import kubeconfig_paths
+
+    if any(connection.get(k) for k in ("kubeconfig", "server", "context", "cluster")):
+        return True
+    if os.environ.get("KUBERNETES_SERVICE_HOST") and os.environ.get("KUBERNETES_SERVICE_PORT"):
+        return True
+    return bool(kubeconfig_paths(None))
 
 
 def _connection_options(connection: Connection) -> ConnectionOptions:

@@ -357,3 +357,31 @@ def test_summary_json_roundtrip(tmp_path: Path) -> None:
     assert (cached.current_context, cached.contexts) == (first.current_context, first.contexts)
     [entry] = (tmp_path / "cache" / "kmech" / "kubeconfig").iterdir()
     assert json.loads(entry.read_text())["summary"]["currentContext"] == "a"
+
+
+def test_resolve_without_cluster_offers_the_packaged_snapshot() -> None:
+    # No KUBECONFIG, an empty HOME: `kmech resolve` would use the snapshot, so TAB does too.
+    found = values(candidates("resources", {}), "cpo")
+    assert found == ["cpol", "cpolr"]
+    assert candidates("watchable_resources", {}) == []
+
+
+@pytest.mark.parametrize("layout", ["fixture", "kubectl-cache"])
+def test_discovery_folder_flag(layout: str, fixtures_dir: Path, tmp_path: Path) -> None:
+    from .conftest import write_discovery_cache
+
+    folder = fixtures_dir / "discovery" / "minikube-1.33"
+    if layout == "kubectl-cache":
+        write_discovery_cache(folder, tmp_path, "https://mk:8443")
+        folder = tmp_path / "discovery" / "mk_8443"
+        old = 1_000_000_000
+        for root, _dirs, files in os.walk(folder):
+            for name in files:
+                os.utime(os.path.join(root, name), (old, old))  # age does not matter here
+    found = values(candidates("resources", {"discovery": str(folder)}), "kongcon")
+    assert found == [
+        "kongconsumergroups",
+        "kongconsumergroups.configuration.konghq.com",
+        "kongconsumers",
+        "kongconsumers.configuration.konghq.com",
+    ]
