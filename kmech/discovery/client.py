@@ -32,7 +32,7 @@ from kmech.discovery.legacy import (
     group_versions,
     resource_list_path,
 )
-from kmech.errors import DiscoveryError, MalformedResponseError
+from kmech.errors import DiscoveryError, ForbiddenError, MalformedResponseError, NotFoundError
 
 if TYPE_CHECKING:
     from kmech.transport.client import Response
@@ -148,17 +148,13 @@ class HTTPDiscoveryClient:
 
     def _get_discovery(self, path: str, *, tolerate_missing: bool) -> tuple[Any, str | None]:
         """The decoded body of ``path`` and its aggregated version (``None`` for legacy)."""
-        response = self._requester.request(
-            "GET",
-            path,
-            headers={"Accept": ACCEPT_DISCOVERY},
-            raise_for_status=not tolerate_missing,
-        )
-        if tolerate_missing and response.status in (403, 404):
-            return None, None
-        if tolerate_missing and response.status >= 300:
-            # Not 404/403: let the transport build the proper error for this status.
+        try:
             response = self._requester.request("GET", path, headers={"Accept": ACCEPT_DISCOVERY})
+        except (NotFoundError, ForbiddenError):
+            # client-go treats 404/403 on /api as "no core group" (very old servers).
+            if tolerate_missing:
+                return None, None
+            raise
         version = aggregated_version(response.headers.get("content-type"))
         return response.json(), version
 
