@@ -118,6 +118,7 @@ class Faults:
         self._scripts: list[ScriptedResponse] = []
         self._latency: _Latency | None = None
         self._refusing = False
+        self._resets = 0
 
     # ---------------------------------------------------------------------- arming
 
@@ -234,9 +235,20 @@ class Faults:
         if changed and self._on_refuse is not None:
             self._on_refuse(refuse)
 
+    def reset_connections(self, times: int = 1) -> None:
+        """Reset the next ``times`` TCP connections right after accepting them, before any byte.
+
+        Unlike :meth:`refuse_connections` this can be counted (the kernel does not report
+        refused attempts to the server): a client sees a connection reset before the response
+        headers, the other transport failure of a server that is going away.
+        """
+        with self._lock:
+            self._resets = max(times, 0)
+
     def clear(self) -> None:
         """Disarm every fault and accept connections again."""
         with self._lock:
+            self._resets = 0
             self._status.clear()
             self._watch.clear()
             self._scripts.clear()
@@ -255,6 +267,16 @@ class Faults:
     def refusing(self) -> bool:
         """True while connections are refused."""
         return self._refusing
+
+    def take_connection_reset(self) -> bool:
+        """True when a just-accepted connection must be reset (consumes one use)."""
+        if not self._resets:
+            return False
+        with self._lock:
+            if self._resets <= 0:
+                return False
+            self._resets -= 1
+            return True
 
     def latency_for(self, target: str) -> float:
         """Seconds to delay a request for ``target`` (path+query)."""

@@ -287,6 +287,7 @@ class Sandbox:
         with self._ctx.activity:
             self._ctx.records.clear()
             self._ctx.request_count = 0
+            self._ctx.connection_resets = 0
 
     def _seed_namespaces(self) -> None:
         for name in DEFAULT_NAMESPACES:
@@ -313,6 +314,11 @@ class Sandbox:
         with self._ctx.activity:
             self._ctx.records.clear()
             self._ctx.request_count = 0
+
+    @property
+    def connection_resets(self) -> int:
+        """Connections reset at accept by :meth:`Faults.reset_connections` so far."""
+        return self._ctx.connection_resets
 
     @property
     def open_watches(self) -> int:

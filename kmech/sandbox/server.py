@@ -87,6 +87,7 @@ class ServerContext:
     stopping: threading.Event = field(default_factory=threading.Event)
     records: deque[RequestRecord] = field(default_factory=lambda: deque(maxlen=20000))
     request_count: int = 0
+    connection_resets: int = 0
     activity: threading.Condition = field(default_factory=threading.Condition)
     watchers: set[Watcher] = field(default_factory=set)
     connections: set[socket.socket] = field(default_factory=set)
@@ -126,6 +127,13 @@ class SandboxHTTPServer(ThreadingHTTPServer):
 
     def get_request(self) -> tuple[Any, Any]:
         sock, addr = self.socket.accept()
+        if self.ctx.faults.take_connection_reset():
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.close()
+            with self.ctx.activity:
+                self.ctx.connection_resets += 1
+                self.ctx.activity.notify_all()
+            raise OSError("connection reset by fault injection")  # socketserver skips it
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if self.ssl_context is not None:
             # The handshake happens in the connection's own thread (see _Handler.setup), so a

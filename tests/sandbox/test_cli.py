@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import io
 import os
 import signal
@@ -129,3 +130,51 @@ def test_ctrl_c_stops_cleanly(tmp_path):
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
     assert err.splitlines()[-1] == "kmech sandbox stopped"
+
+
+def _post_pods(server: str, n: int) -> None:
+    with Client(server) as c:
+        for i in range(n):
+            assert (
+                c.request(
+                    "POST", "/api/v1/namespaces/default/pods", body={"metadata": {"name": f"p{i}"}}
+                ).status
+                == 201
+            )
+
+
+@pytest.mark.parametrize(
+    ("options", "types"),
+    [
+        pytest.param(SandboxOptions(drop_watch_after=1), ["ADDED"], id="drop-watch-after"),
+        pytest.param(
+            SandboxOptions(expire_watch_after=1), ["ADDED", "ERROR"], id="expire-watch-after"
+        ),
+    ],
+)
+def test_watch_fault_flags_apply_to_every_stream(options, types):
+    stop, thread, _, config, _ = start(options)
+    try:
+        server = config["clusters"][0]["cluster"]["server"]
+        _post_pods(server, 3)
+        with Client(server) as c:
+            for _ in range(2):  # every stream, not only the first
+                w = c.watch("/api/v1/namespaces/default/pods")
+                assert [e["type"] for e in w.rest()] == types
+    finally:
+        stop.set()
+        thread.join(30)
+
+
+def test_truncate_flag():
+    stop, thread, _, config, _ = start(SandboxOptions(truncate_events=True))
+    try:
+        server = config["clusters"][0]["cluster"]["server"]
+        _post_pods(server, 1)
+        with Client(server) as c:
+            w = c.watch("/api/v1/namespaces/default/pods")
+            with pytest.raises((http.client.IncompleteRead, ConnectionError, ValueError)):
+                w.rest()
+    finally:
+        stop.set()
+        thread.join(30)

@@ -268,3 +268,16 @@ def test_scripted_response_reset_and_status(client: Client, sb):
     with pytest.raises((http.client.IncompleteRead, ConnectionError)):
         resp.read()
     conn.close()
+
+
+def test_reset_connections_counts(sb):
+    sb.faults.reset_connections(2)
+    for _ in range(2):
+        with (
+            pytest.raises((ConnectionResetError, http.client.RemoteDisconnected, BrokenPipeError)),
+            Client(sb.url) as c,
+        ):
+            c.get("/version")
+    assert sb.connection_resets == 2
+    with Client(sb.url) as c:
+        assert c.get("/version").status == 200
