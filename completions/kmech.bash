@@ -1,8 +1,9 @@
 _kmech_completion() {
-    local IFS=$'
-'
+    local IFS=$'\n'
     COMPREPLY=( $( env COMP_WORDS="${COMP_WORDS[*]}" \
                    COMP_CWORD=$COMP_CWORD \
+                   COMP_LINE="$COMP_LINE" \
+                   COMP_POINT=$COMP_POINT \
                    _KMECH_COMPLETE=complete_bash $1 ) )
     return 0
 }

@@ -96,8 +96,29 @@ def register(app: typer.Typer) -> None:
         typer.echo(completion_script(shell.value))
 
 
+BASH_SCRIPT = """\
+_kmech_completion() {
+    local IFS=$'\\n'
+    COMPREPLY=( $( env COMP_WORDS="${COMP_WORDS[*]}" \\
+                   COMP_CWORD=$COMP_CWORD \\
+                   COMP_LINE="$COMP_LINE" \\
+                   COMP_POINT=$COMP_POINT \\
+                   _KMECH_COMPLETE=complete_bash $1 ) )
+    return 0
+}
+
+complete -o default -F _kmech_completion kmech"""
+
+
 def completion_script(shell: str) -> str:
-    """The completion script for ``shell`` (typer's, calling ``kmech`` back on every TAB)."""
+    """The completion script for ``shell``, calling ``kmech`` back on every TAB.
+
+    zsh, fish and PowerShell get typer's scripts. bash gets typer's plus ``COMP_LINE`` and
+    ``COMP_POINT``, so names with ``:`` or ``=`` (EKS context ARNs, ``--context=NAME``) survive
+    bash's word breaks; with typer's own script (``--install-completion``) they do not.
+    """
+    if shell == "bash":
+        return BASH_SCRIPT
     from typer._completion_shared import get_completion_script
 
     return get_completion_script(prog_name=PROG_NAME, complete_var=COMPLETE_VAR, shell=shell)

@@ -55,6 +55,12 @@ def respond(instruction: str, environ: Mapping[str, str] | None = None) -> Respo
     from kmech.completion.sources import candidates
     from kmech.completion.spec import load_spec
 
+    if shell == "bash" and env.get("COMP_LINE"):
+        args, incomplete, quoted = bash_line_args(env["COMP_LINE"], env.get("COMP_POINT"))
+        items = complete(load_spec(), args, incomplete, candidates)
+        if not quoted:
+            items = trim_to_bash_word(items, incomplete)
+        return render(shell, items, env)
     args, incomplete = completion_args(shell, env)
     items = complete(load_spec(), args, incomplete, candidates)
     return render(shell, items, env)
@@ -77,6 +83,50 @@ def completion_args(shell: str, env: Mapping[str, str]) -> tuple[list[str], str]
     if args and not line.endswith(" "):
         return args[:-1], args[-1]
     return args, ""
+
+
+def bash_line_args(line: str, point: str | None) -> tuple[list[str], str, bool]:
+    """Words from bash's ``COMP_LINE`` up to ``COMP_POINT``, split as the shell would (quotes
+    kept together, ``=`` and ``:`` not word breaks), the word under the cursor, and whether that
+    word was opened with a quote.
+
+    kmech's bash script passes ``COMP_LINE``: ``COMP_WORDS`` is split at ``COMP_WORDBREAKS``,
+    so ``--context=arn:aws:eks:...`` arrives there in seven pieces.
+    """
+    if point is not None and point.isdigit():
+        line = line[: int(point)]
+    words = split_arg_string(line + "x")  # "x" stands in for the cursor: it ends the last word
+    incomplete = words[-1][:-1] if words else ""
+    quote = None
+    start = 0
+    for i, ch in enumerate(line):
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+        elif ch.isspace():
+            start = i + 1
+    raw = line[start:]
+    if raw[:1] == "-" and "=" in raw:
+        raw = raw.partition("=")[2]
+    return words[1:-1], incomplete, raw[:1] in ("'", '"')
+
+
+_WORD_BREAKS = ":="
+
+
+def trim_to_bash_word(items: list[Candidate], incomplete: str) -> list[Candidate]:
+    """Drop from each candidate what bash keeps in front of the word it replaces: the text up to
+    the last ``:`` or ``=`` of the word under the cursor (``COMP_WORDBREAKS``), as
+    bash-completion's ``__ltrim_colon_completions`` does for kubectl."""
+    if incomplete[:1] == "-" and "=" in incomplete:
+        incomplete = incomplete.partition("=")[2]
+    cut = max(incomplete.rfind(ch) for ch in _WORD_BREAKS) + 1
+    if cut <= 0:
+        return items
+    prefix = incomplete[:cut]
+    return [Candidate(c.value[cut:], c.help) if c.value.startswith(prefix) else c for c in items]
 
 
 def _join_bash_equals(args: list[str], incomplete: str) -> tuple[list[str], str]:

@@ -237,3 +237,101 @@ def test_bash_equals_forms(
         'printf "%s\\n" "${COMPREPLY[@]}"\n'
     )
     assert run(["bash", "--norc", "-c", script], shell_env).splitlines() == expected
+
+
+EKS = "arn:aws:eks:eu-west-1:123456789012:cluster/shop"
+
+
+@pytest.mark.parametrize(
+    ("line", "words", "expected"),
+    [
+        # COMP_WORDS as bash splits them at COMP_WORDBREAKS; the reply replaces the last piece.
+        pytest.param(
+            "kmech --context arn:aws:eks:eu",
+            ["kmech", "--context", "arn", ":", "aws", ":", "eks", ":", "eu"],
+            ["eu-west-1:123456789012:cluster/shop"],
+            id="colons",
+        ),
+        pytest.param(
+            "kmech --context arn:aws:",
+            ["kmech", "--context", "arn", ":", "aws", ":"],
+            ["eks:eu-west-1:123456789012:cluster/shop"],
+            id="cursor-after-colon",
+        ),
+        pytest.param(
+            "kmech --context=arn:aws:eks:eu-west-1:123456789012:cl",
+            [
+                "kmech",
+                "--context",
+                "=",
+                "arn",
+                ":",
+                "aws",
+                ":",
+                "eks",
+                ":",
+                "eu-west-1",
+                ":",
+                "123456789012",
+                ":",
+                "cl",
+            ],
+            ["cluster/shop"],
+            id="equals-and-colons",
+        ),
+        pytest.param(
+            "kmech --context 'arn:aws:eks:eu",
+            ["kmech", "--context", "'arn:aws:eks:eu"],
+            [EKS],
+            id="quoted",
+        ),
+        pytest.param(
+            f"kmech --context {EKS} watch -n ",
+            [
+                "kmech",
+                "--context",
+                "arn",
+                ":",
+                "aws",
+                ":",
+                "eks",
+                ":",
+                "eu-west-1",
+                ":",
+                "123456789012",
+                ":",
+                "cluster/shop",
+                "watch",
+                "-n",
+                "",
+            ],
+            ["default", "shop"],
+            id="colon-context-selects-namespaces",
+        ),
+    ],
+)
+def test_bash_comp_line_keeps_colons(
+    line: str, words: list[str], expected: list[str], shell_env: dict[str, str], tmp_path: Path
+) -> None:
+    from kmech.completion import namespaces as ns
+
+    kubeconfig = tmp_path / "eks"
+    kubeconfig.write_text(
+        f"current-context: kind\nclusters:\n- name: {EKS}\n  cluster: {{server: 'https://127.0.0.3:9'}}\n"
+        f"users:\n- name: {EKS}\n  user: {{}}\n"
+        f"contexts:\n- name: {EKS}\n  context: {{cluster: '{EKS}', user: '{EKS}'}}\n"
+        "- name: kind\n  context: {cluster: kind}\n"
+    )
+    shell_env = dict(shell_env, KUBECONFIG=str(kubeconfig))
+    ns.store(
+        ns.cache_file(shell_env["KUBECACHEDIR"], "https://127.0.0.3:9", EKS), ["default", "shop"]
+    )
+    quoted = " ".join("'" + w.replace("'", "'\\''") + "'" for w in words)
+    script = (
+        f"source '{SCRIPTS / 'kmech.bash'}'\n"
+        f"COMP_WORDS=({quoted}); COMP_CWORD={len(words) - 1}\n"
+        f'COMP_LINE="{line}"; COMP_POINT={len(line)}\n'
+        "_kmech_completion kmech\n"
+        'printf "%s\\n" "${COMPREPLY[@]}"\n'
+    )
+    assert run(["bash", "--norc", "-c", script], shell_env).splitlines() == expected
