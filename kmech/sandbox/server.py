@@ -217,6 +217,7 @@ class _Handler(BaseHTTPRequestHandler):
         query = dict(parse_qsl(split.query, keep_blank_values=True))
         self._query = query
         self._path_only = path
+        self._headers_sent = False
         body = self._read_body()
         try:
             if ctx.stopping.is_set():
@@ -240,8 +241,18 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(Reply(exc.code, exc.body, headers=headers))
         except _Abort:
             self._reset()
-        except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
+        except (OSError, ssl.SSLError):
+            self.close_connection = True  # the client went away, or stop() reset the socket
+        except Exception:
+            # A sandbox bug: answer 500 when nothing was sent yet, keep the traceback in the log.
+            log.exception("sandbox: error serving %s %s", self.command, self.path)
             self.close_connection = True
+            if not self._headers_sent:
+                status = st.internal_error("unexpected sandbox error (see the log)").body
+                try:
+                    self._send(Reply(500, status))
+                except OSError:
+                    pass
 
     def _read_body(self) -> bytes:
         length = self.headers.get("Content-Length")
@@ -407,6 +418,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _record(self, code: int) -> None:
+        self._headers_sent = True
         self.server.ctx.record(
             RequestRecord(
                 self.command,
@@ -476,6 +488,9 @@ class _Handler(BaseHTTPRequestHandler):
                 too_large = st.too_large_resource_version(rv_text, storage.codec.encode(storage.rv))
             if not initial:
                 since = want
+        elif not initial:
+            # sendInitialEvents=false without a resourceVersion: changes from now on only.
+            since = storage.rv
         stream_error: st.StatusException | None = too_large
         start_rv = 0
         start: list[Any] = []

@@ -193,3 +193,15 @@ def test_stop_closes_open_watches():
     sb.stop()
     assert w.rest() == []
     c.close()
+
+
+def test_send_initial_events_false_starts_now(client: Client, sb):
+    sb.create("pods", pod("old"))
+    w = client.watch(
+        PODS,
+        {"sendInitialEvents": "false", "resourceVersionMatch": "NotOlderThan", "timeoutSeconds": 1},
+    )
+    assert w.status == 200
+    assert sb.wait_for_watches(1)
+    sb.create("pods", pod("new"))
+    assert kinds(w.rest()) == [("ADDED", "new")]
