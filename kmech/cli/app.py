@@ -47,13 +47,11 @@ HELP = """Explore the Kubernetes API machinery that client-go users live with.
 
 Examples:
 
-  kmech resolve po deploy.apps hpa          # what kubectl would use for each name, and why
-
-  kmech watch deployments -n shop           # an informer-backed live view
-
-  kmech backoff --failures 20               # the default controller rate limiter's schedule
-
-  kmech sandbox                             # a local API server to point kubectl and kmech at
+\b
+  kmech resolve po deploy.apps hpa   # what kubectl would use for each name, and why
+  kmech watch deployments -n shop    # an informer-backed live view
+  kmech backoff --failures 20        # the default controller rate limiter's schedule
+  kmech sandbox                      # a local API server to point kubectl and kmech at
 """
 
 app = typer.Typer(
@@ -135,7 +133,7 @@ def _global(
 
 
 def _request_timeout_seconds(text: str | None) -> float | None:
-    """kubectl's ``--request-timeout``: whole seconds or a Go duration; 0 (or absent) means none.
+    """kubectl's ``--request-timeout``: whole seconds or a Go duration; ``0`` means no limit.
 
     Upstream: cli-runtime ``genericclioptions/config_flags.go`` and client-go
     ``tools/clientcmd/client_config.go`` (getTimeout: "must be a single integer in seconds, or an
@@ -153,7 +151,8 @@ def _request_timeout_seconds(text: str | None) -> float | None:
         raise UsageError(f'invalid --request-timeout "{text}": {way_out}') from exc
     if ns < 0:
         raise UsageError(f'invalid --request-timeout "{text}": it cannot be negative; {way_out}')
-    return ns / 1e9 if ns > 0 else None
+    # 0 is kept (not None): kubectl's "0 means no timeout"; absent means kmech's defaults.
+    return ns / 1e9
 
 
 def global_options(ctx: typer.Context) -> GlobalOptions:

@@ -110,7 +110,8 @@ class RESTClient:
         """Use :meth:`from_options` from the CLI; this constructor is for an explicit config.
 
         ``request_timeout`` (seconds) bounds connect and read of every non-streaming request;
-        None means the defaults (:data:`DEFAULT_CONNECT_TIMEOUT`, :data:`DEFAULT_READ_TIMEOUT`).
+        None means the defaults (:data:`DEFAULT_CONNECT_TIMEOUT`, :data:`DEFAULT_READ_TIMEOUT`);
+        0 means no read limit (kubectl's ``--request-timeout=0``), connecting stays bounded.
         """
         self._config = config
         self._request_timeout = request_timeout
@@ -161,9 +162,12 @@ class RESTClient:
         return headers
 
     def _timeout(self, seconds: float | None) -> urllib3.Timeout:
-        if seconds is not None and seconds > 0:
-            return urllib3.Timeout(connect=min(seconds, DEFAULT_CONNECT_TIMEOUT), read=seconds)
-        return urllib3.Timeout(connect=DEFAULT_CONNECT_TIMEOUT, read=DEFAULT_READ_TIMEOUT)
+        if seconds is None:
+            return urllib3.Timeout(connect=DEFAULT_CONNECT_TIMEOUT, read=DEFAULT_READ_TIMEOUT)
+        if seconds <= 0:
+            # kubectl's --request-timeout=0: no limit on the answer; connecting stays bounded.
+            return urllib3.Timeout(connect=DEFAULT_CONNECT_TIMEOUT, read=None)
+        return urllib3.Timeout(connect=min(seconds, DEFAULT_CONNECT_TIMEOUT), read=seconds)
 
     def request(
         self,

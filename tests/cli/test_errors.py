@@ -211,3 +211,19 @@ def test_no_color(
     if env is not None:
         monkeypatch.setenv("NO_COLOR", env)
     assert GlobalOptions(no_color=flag).color is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        pytest.param("5", 5.0, id="whole-seconds"),
+        pytest.param("250ms", 0.25, id="go-duration"),
+        pytest.param("1m30s", 90.0, id="compound"),
+        pytest.param("0", 0.0, id="zero-is-no-limit"),
+        pytest.param(None, None, id="absent-is-default"),
+    ],
+)
+def test_request_timeout_flag(text: str | None, seconds: float | None) -> None:
+    from kmech.cli.app import _request_timeout_seconds
+
+    assert _request_timeout_seconds(text) == seconds

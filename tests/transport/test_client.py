@@ -221,3 +221,9 @@ def test_response_json_malformed() -> None:
 )
 def test_parse_retry_after(value: str | None, expected: float | None) -> None:
     assert parse_retry_after(value, now=60.0) == expected
+
+
+def test_request_timeout_zero_means_no_limit(sb: Sandbox, kubeconfig: Path) -> None:
+    sb.faults.latency(0.3)
+    with RESTClient.from_options(ConnectionOptions(request_timeout_seconds=0.0)) as c:
+        assert c.get_json("/version")["major"] == "1"
