@@ -298,36 +298,56 @@ class ResourceHandler:
             raise st.bad_request(f"invalid limit: {query.get('limit')}") from exc
         start: ObjectKey | None = None
         storage = self.storage
+        if "sendInitialEvents" in query:
+            raise st.invalid(
+                "ListOptions",
+                "",
+                [
+                    st.forbidden_field(
+                        "sendInitialEvents", "sendInitialEvents is forbidden for list"
+                    )
+                ],
+                group="meta.k8s.io",
+            )
+        if rvm:
+            errors = []
+            if not rv_text:
+                errors.append(
+                    st.forbidden_field(
+                        "resourceVersionMatch",
+                        "resourceVersionMatch is forbidden unless resourceVersion is provided",
+                    )
+                )
+            if token:
+                errors.append(
+                    st.forbidden_field(
+                        "resourceVersionMatch",
+                        "resourceVersionMatch is forbidden when continue is provided",
+                    )
+                )
+            if rvm not in ("Exact", "NotOlderThan"):
+                errors.append(
+                    st.unsupported_field("resourceVersionMatch", rvm, ["Exact", "NotOlderThan", ""])
+                )
+            if rvm == "Exact" and rv_text == "0":
+                errors.append(
+                    st.forbidden_field(
+                        "resourceVersionMatch",
+                        'resourceVersionMatch "exact" is forbidden for resourceVersion "0"',
+                    )
+                )
+            if errors:
+                raise st.invalid("ListOptions", "", errors, group="meta.k8s.io")
         if token:
             if rv_text and rv_text != "0":
                 raise st.bad_request(
                     "specifying resource version is not allowed when using continue"
-                )
-            if rvm:
-                raise _invalid_options(
-                    "resourceVersionMatch", rvm, "resourceVersionMatch is forbidden for continue"
                 )
             snap, start = decode_continue(token)
             if snap < storage.floor:
                 raise st.expired(_CONTINUE_EXPIRED)
             at: int | None = snap
         else:
-            if rvm and not rv_text:
-                raise _invalid_options(
-                    "resourceVersionMatch",
-                    rvm,
-                    "resourceVersionMatch is forbidden unless resourceVersion is provided",
-                )
-            if rvm and rvm not in ("Exact", "NotOlderThan"):
-                raise _invalid_options(
-                    "resourceVersionMatch", rvm, 'supported values: "Exact", "NotOlderThan"'
-                )
-            if rvm == "Exact" and rv_text == "0":
-                raise _invalid_options(
-                    "resourceVersionMatch",
-                    rvm,
-                    'resourceVersionMatch "exact" is forbidden for resourceVersion "0"',
-                )
             at = None
             if rv_text and rv_text != "0":
                 want = self.parse_rv(rv_text)
@@ -563,21 +583,6 @@ class ResourceHandler:
                 "items": deleted,
             },
         )
-
-
-def _invalid_options(field_name: str, value: str, message: str) -> st.StatusException:
-    return st.invalid(
-        "ListOptions",
-        "",
-        f"{field_name}: Forbidden: {message}",
-        [
-            {
-                "reason": "FieldValueForbidden",
-                "message": f"Forbidden: {message}",
-                "field": field_name,
-            }
-        ],
-    )
 
 
 def _decoded_body(body: bytes) -> Any:

@@ -452,22 +452,27 @@ class _Handler(BaseHTTPRequestHandler):
         rvm = query.get("resourceVersionMatch", "")
         send_initial_param = query.get("sendInitialEvents")
         allow_bookmarks = query.get("allowWatchBookmarks") in ("true", "1")
-        if send_initial_param is not None:
-            if rvm != "NotOlderThan":
-                raise _watch_invalid(
+        # Upstream: apimachinery pkg/apis/meta/internalversion/validation validateWatchOptions.
+        errors = []
+        if send_initial_param is not None and rvm != "NotOlderThan":
+            errors.append(
+                st.forbidden_field(
                     "resourceVersionMatch",
                     "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
                 )
-            if send_initial_param in ("true", "1") and not allow_bookmarks:
-                raise _watch_invalid(
-                    "allowWatchBookmarks",
-                    "sendInitialEvents requires setting allowWatchBookmarks to true",
-                )
-        elif rvm:
-            raise _watch_invalid(
-                "resourceVersionMatch",
-                "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided",
             )
+        if rvm:
+            if send_initial_param is None:
+                errors.append(
+                    st.forbidden_field(
+                        "resourceVersionMatch",
+                        "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided",
+                    )
+                )
+            if rvm != "NotOlderThan":
+                errors.append(st.unsupported_field("resourceVersionMatch", rvm, ["NotOlderThan"]))
+        if errors:
+            raise st.invalid("ListOptions", "", errors, group="meta.k8s.io")
         send_initial = send_initial_param in ("true", "1")
         try:
             timeout = (
@@ -574,21 +579,6 @@ def _peer_closed(sock: Any) -> bool:
         return peeked == b""
     except (OSError, ValueError):
         return True
-
-
-def _watch_invalid(field_name: str, message: str) -> st.StatusException:
-    return st.invalid(
-        "ListOptions",
-        "",
-        f"{field_name}: Forbidden: {message}",
-        [
-            {
-                "reason": "FieldValueForbidden",
-                "message": f"Forbidden: {message}",
-                "field": field_name,
-            }
-        ],
-    )
 
 
 class _EndStream(Exception):
@@ -752,7 +742,9 @@ class _Stream:
                 for _okey, obj in start:
                     if watcher.filter.matches(obj):
                         self._write_event(self.encode(EventType.ADDED, obj))
-                if send_initial:
+                if send_initial and allow_bookmarks:
+                    # The cache watcher sends the end marker only to watchers that allow
+                    # bookmarks (cache_watcher.go); without it the client cannot tell.
                     self.buffer.append(self.bookmark(start_rv, initial_end=True))
             else:
                 for event in start:

@@ -22,6 +22,8 @@ __all__ = [
     "expired",
     "bad_request",
     "invalid",
+    "forbidden_field",
+    "unsupported_field",
     "forbidden",
     "unauthorized",
     "too_many_requests",
@@ -118,15 +120,42 @@ def bad_request(message: str) -> StatusException:
     return StatusException(status_body(400, "BadRequest", message))
 
 
-def invalid(kind: str, name: str, message: str, causes: list[dict[str, str]]) -> StatusException:
-    """422 Invalid with field causes (e.g. kind ``ListOptions`` for bad watch options)."""
+def invalid(
+    kind: str, name: str, errors: list[tuple[str, str, str]], *, group: str = ""
+) -> StatusException:
+    """422 Invalid, worded like apimachinery's NewInvalid over a field.ErrorList.
+
+    ``errors`` holds (field path, cause reason, message body), e.g. ("resourceVersionMatch",
+    "FieldValueForbidden", "Forbidden: ..."); the message is ``Kind.group "name" is invalid:
+    field: body`` (a list in brackets when there are several).
+    """
+    qualified = f"{kind}.{group}" if group else kind
+    texts = [f"{path}: {body}" for path, _, body in errors]
+    joined = texts[0] if len(texts) == 1 else "[" + ", ".join(texts) + "]"
+    details: dict[str, Any] = {}
+    if name:
+        details["name"] = name
+    if group:
+        details["group"] = group
+    details["kind"] = kind
+    details["causes"] = [{"reason": r, "message": body, "field": path} for path, r, body in errors]
     return StatusException(
-        status_body(
-            422,
-            "Invalid",
-            f'{kind} "{name}" is invalid: {message}' if name else f"{kind} is invalid: {message}",
-            {"name": name, "kind": kind, "causes": causes},
-        )
+        status_body(422, "Invalid", f'{qualified} "{name}" is invalid: {joined}', details)
+    )
+
+
+def forbidden_field(path: str, detail: str) -> tuple[str, str, str]:
+    """A field.Forbidden error for :func:`invalid`."""
+    return (path, "FieldValueForbidden", f"Forbidden: {detail}")
+
+
+def unsupported_field(path: str, value: str, supported: list[str]) -> tuple[str, str, str]:
+    """A field.NotSupported error for :func:`invalid`."""
+    allowed = ", ".join(f'"{v}"' for v in supported)
+    return (
+        path,
+        "FieldValueNotSupported",
+        f'Unsupported value: "{value}": supported values: {allowed}',
     )
 
 

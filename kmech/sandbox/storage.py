@@ -279,14 +279,14 @@ class Storage:
                     raise st.invalid(
                         kind,
                         "",
-                        "metadata.name: Required value: name or generateName is required",
                         [
-                            {
-                                "reason": "FieldValueRequired",
-                                "message": "Required value: name or generateName is required",
-                                "field": "metadata.name",
-                            }
+                            (
+                                "metadata.name",
+                                "FieldValueRequired",
+                                "Required value: name or generateName is required",
+                            )
                         ],
+                        group=key.group,
                     )
                 while True:
                     name = prefix + uuid.uuid4().hex[:5]

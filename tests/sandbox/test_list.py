@@ -181,6 +181,16 @@ def test_resource_version_errors(client: Client, five, params, code, reason):
     assert answer.json()["reason"] == reason
 
 
+def test_invalid_list_options_message(client: Client, five):
+    status = client.get(PODS, params={"resourceVersionMatch": "Exact", "continue": "x"}).json()
+    assert status["message"] == (
+        'ListOptions.meta.k8s.io "" is invalid: [resourceVersionMatch: Forbidden: resourceVersionMatch '
+        "is forbidden unless resourceVersion is provided, resourceVersionMatch: Forbidden: "
+        "resourceVersionMatch is forbidden when continue is provided]"
+    )
+    assert client.get(PODS, params={"sendInitialEvents": "true"}).status == 422
+
+
 def test_too_large_status_has_cause(client: Client, five):
     status = client.get(PODS, params={"resourceVersion": "99999999", "limit": 1}).json()
     assert status["details"]["causes"][0]["reason"] == "ResourceVersionTooLarge"

@@ -3,6 +3,8 @@ selector transitions, timeouts."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from kmech.sandbox import Sandbox
@@ -136,25 +138,42 @@ def test_send_initial_events_ends_with_annotated_bookmark(client: Client, sb):
 
 
 @pytest.mark.parametrize(
-    "params",
+    ("params", "message"),
     [
         pytest.param(
-            {"sendInitialEvents": "true", "allowWatchBookmarks": "true"}, id="initial-without-match"
-        ),
-        pytest.param(
-            {"sendInitialEvents": "true", "resourceVersionMatch": "NotOlderThan"},
-            id="initial-without-bookmarks",
+            {"sendInitialEvents": "true", "allowWatchBookmarks": "true"},
+            'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan',
+            id="initial-without-match",
         ),
         pytest.param(
             {"resourceVersionMatch": "NotOlderThan", "resourceVersion": "1"},
+            'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided',
             id="match-without-initial",
+        ),
+        pytest.param(
+            {"sendInitialEvents": "true", "resourceVersionMatch": "Exact"},
+            'ListOptions.meta.k8s.io "" is invalid: [resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan, resourceVersionMatch: Unsupported value: "Exact": supported values: "NotOlderThan"]',
+            id="exact-two-errors",
         ),
     ],
 )
-def test_invalid_watch_options_are_422(client: Client, params):
+def test_invalid_watch_options_are_422(client: Client, params, message):
     w = client.watch(PODS, params)
     assert w.status == 422
-    assert b'"kind":"ListOptions"' in w.resp.read()
+    status = json.loads(w.resp.read())
+    assert status["message"] == message
+    assert status["details"]["kind"] == "ListOptions"
+    assert status["details"]["group"] == "meta.k8s.io"
+    assert status["details"]["causes"][0]["field"] == "resourceVersionMatch"
+
+
+def test_send_initial_events_without_bookmarks_has_no_end_marker(client: Client, sb):
+    sb.create("pods", pod("a"))
+    w = client.watch(
+        PODS,
+        {"sendInitialEvents": "true", "resourceVersionMatch": "NotOlderThan", "timeoutSeconds": 1},
+    )
+    assert kinds(w.rest()) == [("ADDED", "a")]
 
 
 def test_metadata_only_watch(client: Client, sb):
