@@ -239,6 +239,13 @@ class ResourceHandler:
         rep: Representation,
     ) -> Reply:
         """Serve one request (any verb but watch)."""
+        if body.strip() and req.verb in ("create", "update", "delete"):
+            media = content_type.split(";")[0].strip().lower()
+            if media not in ("application/json", "", "*/*"):
+                # Typed client-go clients send protobuf first and fall back to JSON on 415.
+                raise st.unsupported_media_type(content_type)
+        if req.subresource == "scale":
+            return self.scale(req, body, content_type)
         if req.verb == "list":
             return self.list(req, query, rep)
         if req.verb == "get":
@@ -258,6 +265,54 @@ class ResourceHandler:
         if req.verb == "deletecollection":
             return self.delete_collection(req, query)
         raise st.method_not_allowed(req.verb)
+
+    def scale(self, req: ResourceRequest, body: bytes, content_type: str) -> Reply:
+        """The ``scale`` subresource: an autoscaling/v1 Scale view of ``spec.replicas``.
+
+        Upstream: kubernetes ``pkg/registry/apps/deployment/storage/storage.go`` (ScaleREST).
+        """
+        assert req.name is not None
+        namespace = req.namespace or ""
+        if req.verb == "get":
+            cur = self.storage.get(req.key, namespace, req.name)
+            if cur is None:
+                raise st.not_found(req.info.resource, req.info.group, req.name)
+            return Reply(200, _to_scale(cur, req.info.resource))
+        if req.verb not in ("update", "patch"):
+            raise st.method_not_allowed(req.verb)
+        document = _decoded_body(body)
+
+        def mutate(cur: dict[str, Any]) -> dict[str, Any]:
+            current_scale = _to_scale(cur, req.info.resource)
+            if req.verb == "patch":
+                desired = apply_patch(content_type, current_scale, document)
+            else:
+                if not isinstance(document, dict):
+                    raise st.bad_request("the request body must be a JSON object")
+                desired = document
+            replicas = (desired.get("spec") or {}).get("replicas", 0)
+            if not isinstance(replicas, int) or replicas < 0:
+                raise st.invalid(
+                    "Scale",
+                    req.name or "",
+                    [
+                        (
+                            "spec.replicas",
+                            "FieldValueInvalid",
+                            f"Invalid value: {replicas}: must be greater than or equal to 0",
+                        )
+                    ],
+                    group="autoscaling",
+                )
+            out = dict(cur)
+            out["spec"] = dict(cur.get("spec") or {}, replicas=replicas)
+            meta = dict(cur["metadata"])
+            meta["resourceVersion"] = (desired.get("metadata") or {}).get("resourceVersion", "")
+            out["metadata"] = meta
+            return out
+
+        new = self.storage.update(req.key, namespace, req.name, mutate)
+        return Reply(200, _to_scale(new, req.info.resource))
 
     def get(self, req: ResourceRequest, rep: Representation) -> Reply:
         """GET one object (or its status subresource)."""
@@ -583,6 +638,29 @@ class ResourceHandler:
                 "items": deleted,
             },
         )
+
+
+def _to_scale(obj: dict[str, Any], resource: str) -> dict[str, Any]:
+    meta = obj.get("metadata") or {}
+    spec = obj.get("spec") or {}
+    status = obj.get("status") or {}
+    selector = spec.get("selector") or {}
+    if resource != "replicationcontrollers":
+        selector = selector.get("matchLabels") or {} if isinstance(selector, dict) else {}
+    return {
+        "kind": "Scale",
+        "apiVersion": "autoscaling/v1",
+        "metadata": {
+            k: meta[k]
+            for k in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
+            if k in meta
+        },
+        "spec": {"replicas": spec.get("replicas", 1)},
+        "status": {
+            "replicas": int(status.get("replicas") or 0),
+            "selector": ",".join(f"{k}={v}" for k, v in sorted(selector.items())),
+        },
+    }
 
 
 def _decoded_body(body: bytes) -> Any:

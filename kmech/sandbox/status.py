@@ -238,13 +238,19 @@ def method_not_allowed(method: str) -> StatusException:
 
 
 def unsupported_media_type(content_type: str) -> StatusException:
-    """415 for a patch or body type the sandbox does not implement."""
+    """415 for a body type the sandbox does not decode (protobuf, CBOR, YAML, apply patches)."""
+    hint = ""
+    if "protobuf" in content_type:
+        hint = (
+            "; the kmech sandbox does not decode protobuf (kubectl's typed generators such as "
+            "`kubectl create namespace` send it): use kubectl create -f or apply -f with a manifest"
+        )
     return StatusException(
         status_body(
             415,
             "UnsupportedMediaType",
-            f"the body of the request was in an unknown format - accepted media types include: "
-            f"application/json, application/merge-patch+json, application/json-patch+json, "
-            f'application/strategic-merge-patch+json (got "{content_type}")',
+            "the body of the request was in an unknown format - accepted media types include: "
+            "application/json, application/merge-patch+json, application/json-patch+json, "
+            f'application/strategic-merge-patch+json (got "{content_type}"){hint}',
         )
     )

@@ -206,3 +206,46 @@ def test_get_watch_sees_a_later_update(kubeconfig, tmp_path, shop):
         proc.terminate()
         proc.communicate(timeout=30)
         reader.join(timeout=5)
+
+
+def test_apply_twice_patch_and_scale(kubectl, sb, tmp_path):
+    manifest = tmp_path / "web.yaml"
+    manifest.write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n"
+        "  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n"
+        "    spec:\n      containers:\n      - name: c\n        image: nginx:1.26\n"
+    )
+    assert kubectl("apply", "-f", str(manifest)).stdout.strip() == "deployment.apps/web created"
+    manifest.write_text(manifest.read_text().replace("nginx:1.26", "nginx:1.27"))
+    assert kubectl("apply", "-f", str(manifest)).stdout.strip() == "deployment.apps/web configured"
+    assert (
+        sb.get("deployments", "web", group="apps")["spec"]["template"]["spec"]["containers"][0][
+            "image"
+        ]
+        == "nginx:1.27"
+    )
+    assert (
+        kubectl("scale", "deployment/web", "--replicas=3").stdout.strip()
+        == "deployment.apps/web scaled"
+    )
+    assert sb.get("deployments", "web", group="apps")["spec"]["replicas"] == 3
+    patched = kubectl(
+        "patch",
+        "deployment",
+        "web",
+        "--type",
+        "merge",
+        "-p",
+        '{"metadata":{"labels":{"tier":"front"}}}',
+    )
+    assert patched.stdout.strip() == "deployment.apps/web patched"
+    assert sb.get("deployments", "web", group="apps")["metadata"]["labels"] == {"tier": "front"}
+
+
+def test_protobuf_bodies_are_refused_with_a_way_out(kubectl):
+    result = kubectl("create", "namespace", "shop", check=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        "Error from server (UnsupportedMediaType): the body of the request was in an unknown format"
+    )
+    assert "use kubectl create -f or apply -f with a manifest" in result.stderr

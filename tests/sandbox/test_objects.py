@@ -238,3 +238,34 @@ def test_python_api(sb):
         sb.create("pods", pod("p"), namespace="shop")
         sb.create("pods", pod("p"), namespace="shop")
     assert info.value.status.reason == "AlreadyExists"
+
+
+def test_scale_subresource(client: Client, sb):
+    sb.create(
+        "deployments",
+        {
+            "metadata": {"name": "d"},
+            "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web", "tier": "a"}}},
+            "status": {"replicas": 2},
+        },
+        group="apps",
+    )
+    path = "/apis/apps/v1/namespaces/default/deployments/d/scale"
+    scale = client.get(path).json()
+    assert (scale["kind"], scale["apiVersion"], scale["spec"], scale["status"]) == (
+        "Scale",
+        "autoscaling/v1",
+        {"replicas": 2},
+        {"replicas": 2, "selector": "app=web,tier=a"},
+    )
+    patched = client.request(
+        "PATCH", path, body={"spec": {"replicas": 5}}, content_type="application/merge-patch+json"
+    )
+    assert patched.json()["spec"] == {"replicas": 5}
+    assert sb.get("deployments", "d", group="apps")["spec"]["replicas"] == 5
+    stale = client.request("PUT", path, body=scale)
+    assert stale.status == 409
+    negative = client.request(
+        "PATCH", path, body={"spec": {"replicas": -1}}, content_type="application/merge-patch+json"
+    )
+    assert negative.status == 422
