@@ -23,7 +23,16 @@ def main() -> None:
     if instruction:
         from kmech.completion.protocol import respond
 
-        response = respond(instruction)
+        try:
+            response = respond(instruction)
+        except Exception:  # any bug included: see below
+            # A TAB must never print a traceback into the user's command line: offer nothing.
+            # KMECH_COMPLETION_DEBUG=1 shows what went wrong (cobra's BASH_COMP_DEBUG_FILE).
+            if os.environ.get("KMECH_COMPLETION_DEBUG"):
+                import traceback
+
+                traceback.print_exc()
+            sys.exit(0)
         if response is not None:
             if response.text is not None:
                 sys.stdout.write(response.text + "\n")

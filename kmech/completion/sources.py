@@ -6,8 +6,10 @@ it for the connection flags already on the command line (``connection`` maps cli
 names such as ``kubeconfig``, ``context``, ``server``, ``cache_dir`` to their values). Sources
 never raise: a TAB that cannot be answered offers nothing.
 
-Network use is bounded: resource names need the server only on a cold discovery cache, and
-namespaces only when their 30 s cache expired; each such request times out after 1 s.
+Network use is bounded. A TAB waits for the server only when there is no cache at all: one
+discovery (resource names) or one namespace list, each request with a 1 s timeout. An expired
+cache (kubectl's 6 h for discovery, 30 s for namespaces) still answers at once, and a detached
+``python -m kmech.completion.refresh`` renews it behind the TAB, one refresh at a time.
 """
 
 from __future__ import annotations

@@ -335,3 +335,19 @@ def test_bash_comp_line_keeps_colons(
         'printf "%s\\n" "${COMPREPLY[@]}"\n'
     )
     assert run(["bash", "--norc", "-c", script], shell_env).splitlines() == expected
+
+
+@pytest.mark.parametrize(("debug", "traceback_shown"), [("", False), ("1", True)])
+def test_a_bug_never_reaches_the_prompt(
+    debug: str, traceback_shown: bool, shell_env: dict[str, str]
+) -> None:
+    env = dict(
+        shell_env,
+        _KMECH_COMPLETE="complete_bash",
+        COMP_WORDS="kmech watch de",
+        COMP_CWORD="not-a-number",  # makes the protocol code raise ValueError
+        KMECH_COMPLETION_DEBUG=debug,
+    )
+    proc = subprocess.run(["kmech"], env=env, capture_output=True, text=True, check=False)
+    assert (proc.returncode, proc.stdout) == (0, "")
+    assert ("Traceback" in proc.stderr) is traceback_shown
