@@ -46,6 +46,7 @@ class SandboxOptions:
     generate_aggregated: bool = False
     bookmark_interval: float = 60.0
     watch_expired_in_stream: bool = False
+    watch_list_defaulting: bool = False
     latency: float = 0.0
     drop_watch_after: int | None = None
     expire_watch_after: int | None = None
@@ -106,6 +107,11 @@ def register(app: typer.Typer) -> None:
             "--watch-expired-in-stream",
             help="Answer a too-old watch with 200 and an ERROR 410 event (watch-cache style).",
         ),
+        watch_list_defaulting: bool = typer.Option(
+            False,
+            "--watch-list-defaulting",
+            help="Treat watches without a resourceVersion as streaming lists (WatchList gate on).",
+        ),
         latency: str = typer.Option(
             "0s", "--latency", help="Fault: delay every request (Go duration, e.g. 200ms)."
         ),
@@ -164,6 +170,7 @@ def register(app: typer.Typer) -> None:
             generate_aggregated=generate_aggregated,
             bookmark_interval=seconds(bookmark_interval),
             watch_expired_in_stream=watch_expired_in_stream,
+            watch_list_defaulting=watch_list_defaulting,
             latency=seconds(latency),
             drop_watch_after=drop_watch_after,
             expire_watch_after=expire_watch_after,
@@ -237,6 +244,7 @@ def run(
         generate_aggregated=options.generate_aggregated,
         bookmark_interval=options.bookmark_interval,
         expired_watch_as_http=not options.watch_expired_in_stream,
+        watch_list_defaulting=options.watch_list_defaulting,
     )
     _arm_faults(sb, options)
     temp_dir: Path | None = None

@@ -62,6 +62,10 @@ class Sandbox:
         bookmark_interval: seconds between BOOKMARK events on watches that allow them.
         expired_watch_as_http: a watch from a too-old rv gets HTTP 410 (True, default) or, like
             kube-apiserver's watch cache, 200 and an in-stream ERROR 410 event (False).
+        watch_list_defaulting: treat a watch without resourceVersion (or "0") and without
+            sendInitialEvents as ``sendInitialEvents=true``, as kube-apiserver does with the
+            WatchList feature gate on: the initial ADDED events then end with the
+            ``k8s.io/initial-events-end`` bookmark when bookmarks are allowed.
         user: the user name in generated 403 messages.
     """
 
@@ -78,6 +82,7 @@ class Sandbox:
         generate_aggregated: bool = False,
         bookmark_interval: float = 60.0,
         expired_watch_as_http: bool = True,
+        watch_list_defaulting: bool = False,
         user: str | None = None,
         wall_time: Callable[[], float] = time.time,
     ) -> None:
@@ -100,6 +105,7 @@ class Sandbox:
             user=user or ("sandbox-user" if token else "system:anonymous"),
             bookmark_interval=bookmark_interval,
             expired_watch_as_http=expired_watch_as_http,
+            watch_list_defaulting=watch_list_defaulting,
             wall_time=wall_time,
         )
         self._server: SandboxHTTPServer | None = None

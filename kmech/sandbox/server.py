@@ -83,6 +83,7 @@ class ServerContext:
     user: str = "system:anonymous"
     bookmark_interval: float = 60.0
     expired_watch_as_http: bool = True
+    watch_list_defaulting: bool = False
     wall_time: Callable[[], float] = time.time
     stopping: threading.Event = field(default_factory=threading.Event)
     records: deque[RequestRecord] = field(default_factory=lambda: deque(maxlen=20000))
@@ -474,6 +475,15 @@ class _Handler(BaseHTTPRequestHandler):
         if errors:
             raise st.invalid("ListOptions", "", errors, group="meta.k8s.io")
         send_initial = send_initial_param in ("true", "1")
+        if (
+            ctx.watch_list_defaulting
+            and send_initial_param is None
+            and not rvm
+            and rv_text in ("", "0")
+        ):
+            # Upstream: apimachinery internalversion SetListOptionsDefaults (WatchList gate on):
+            # a legacy watch without an rv becomes a streaming list.
+            send_initial = True
         try:
             timeout = (
                 float(query["timeoutSeconds"])

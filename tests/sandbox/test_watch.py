@@ -224,3 +224,17 @@ def test_send_initial_events_false_starts_now(client: Client, sb):
     assert sb.wait_for_watches(1)
     sb.create("pods", pod("new"))
     assert kinds(w.rest()) == [("ADDED", "new")]
+
+
+def test_watch_list_defaulting_turns_a_legacy_watch_into_a_streaming_list():
+    with Sandbox(watch_list_defaulting=True) as sb, Client(sb.url) as c:
+        sb.create("pods", pod("a"))
+        rv = sb.resource_version
+        w = c.watch(PODS, {"allowWatchBookmarks": "true", "timeoutSeconds": 1})
+        events = w.rest()
+        assert kinds(events[:1]) == [("ADDED", "a")]
+        assert events[1]["type"] == "BOOKMARK"
+        assert events[1]["object"]["metadata"] == {
+            "resourceVersion": rv,
+            "annotations": {"k8s.io/initial-events-end": "true"},
+        }
