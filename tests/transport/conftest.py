@@ -78,7 +78,12 @@ def _serve(context: ssl.SSLContext | None) -> Iterator[ScriptedServer]:
     scripted = ScriptedServer(url=f"{scheme}://127.0.0.1:{httpd.server_address[1]}")
     handler_cls = type("BoundHandler", (_Handler,), {"scripted": scripted})
     httpd.RequestHandlerClass = handler_cls
-    thread = threading.Thread(target=httpd.serve_forever, name="test:scripted-server", daemon=True)
+    thread = threading.Thread(
+        target=httpd.serve_forever,
+        kwargs={"poll_interval": 0.02},
+        name="test:scripted-server",
+        daemon=True,
+    )
     thread.start()
     try:
         yield scripted
