@@ -9,7 +9,9 @@ This module owns the step from kubectl's global flags (:class:`ConnectionOptions
 - ``--context`` picks the context, ``--cluster`` and ``--user`` replace the context's own;
   ``--server``, ``--token``, ``--certificate-authority`` and ``--insecure-skip-tls-verify`` replace
   what the kubeconfig says;
-- no kubeconfig and no ``--server``: the in-cluster service account, when the process runs in a pod.
+- no kubeconfig and no ``--server``: the in-cluster service account, when the process runs in a pod
+  (``KUBERNETES_SERVICE_HOST``/``_PORT`` set; the token and CA paths can be moved with
+  ``KMECH_INCLUSTER_TOKEN_FILE`` and ``KMECH_INCLUSTER_CA_FILE``, which tests use).
 
 Credentials and TLS material are read by the ``kubernetes`` package's config loader
 (``KubeConfigLoader``, ``ExecProvider``, ``InClusterConfigLoader``), imported lazily here and
