@@ -64,6 +64,7 @@ with contextlib.redirect_stdout(io.StringIO()):
     [
         pytest.param(["--help"], id="kmech--help"),
         pytest.param(["backoff", "--help"], id="backoff--help"),
+        pytest.param(["backoff"], id="backoff"),
         pytest.param(["version", "--client"], id="version--client"),
     ],
 )
