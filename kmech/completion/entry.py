@@ -62,7 +62,14 @@ def kubectl_complete(argv: list[str] | None = None) -> None:
     if args and args[0] in ("__complete", "__completeNoDesc"):
         args = args[1:]
     incomplete = args.pop() if args else ""
-    items = complete(load_spec(), args, incomplete, candidates)
+    try:
+        items = complete(load_spec(), args, incomplete, candidates)
+    except Exception:  # any bug included: a TAB stays silent, as in main()
+        if os.environ.get("KMECH_COMPLETION_DEBUG"):
+            import traceback
+
+            traceback.print_exc()
+        items = []
     lines = [c.value + ("\t" + " ".join(c.help.split()) if c.help else "") for c in items]
     lines.append(":4" if items else ":0")
     sys.stdout.write("\n".join(lines) + "\n")
