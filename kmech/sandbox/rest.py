@@ -420,6 +420,7 @@ class ResourceHandler:
         if start is not None:
             items = [kv for kv in items if kv[0] > start]
         selected: list[dict[str, Any]] = []
+        selected_keys: list[ObjectKey] = []
         filtered = not (labels.empty and fields.empty)
         last: ObjectKey | None = None
         more = 0
@@ -434,6 +435,7 @@ class ResourceHandler:
                     break
                 continue
             selected.append(obj)
+            selected_keys.append(okey)
             last = okey
         meta: dict[str, Any] = {"resourceVersion": storage.codec.encode(snap_rv)}
         if more and last is not None:
@@ -463,7 +465,9 @@ class ResourceHandler:
                 {"kind": info.kind + "List", "apiVersion": info.api_version, "metadata": meta},
                 separators=(",", ":"),
             ).encode()
-            items_json = b",".join(self.storage.item_json(req.key, o) for o in selected)
+            items_json = b",".join(
+                self.storage.items_json(req.key, list(zip(selected_keys, selected, strict=True)))
+            )
             return Reply(200, head[:-1] + b',"items":[' + items_json + b"]}\n")
         out_items = [self.present(o, info) for o in selected]
         return Reply(

@@ -224,21 +224,27 @@ class Storage:
                 items = [kv for kv in items if kv[0][0] == namespace]
             return at_rv, items
 
-    def item_json(self, key: ResourceKey, obj: dict[str, Any]) -> bytes:
-        """Compact JSON of ``obj`` without ``kind``/``apiVersion`` (a built-in list item), cached
-        for the object currently stored under its key."""
+    def items_json(
+        self, key: ResourceKey, pairs: list[tuple[ObjectKey, dict[str, Any]]]
+    ) -> list[bytes]:
+        """Compact JSON of each object without ``kind``/``apiVersion`` (built-in list items),
+        cached per object key while the cached object is the one passed (identity)."""
         cache = self._item_json.setdefault(key, {})
-        okey = _object_key(obj)
-        hit = cache.get(okey)
-        if hit is not None and hit[0] is obj:
-            return hit[1]
-        data = json.dumps(
-            {k: v for k, v in obj.items() if k not in ("kind", "apiVersion")}, separators=(",", ":")
-        ).encode()
-        with self.lock:
-            if self._objects.get(key, {}).get(okey) is obj:
-                cache[okey] = (obj, data)
-        return data
+        out: list[bytes] = []
+        dumps = json.dumps
+        for okey, obj in pairs:
+            hit = cache.get(okey)
+            if hit is not None and hit[0] is obj:
+                out.append(hit[1])
+                continue
+            data = dumps(
+                {k: v for k, v in obj.items() if k != "kind" and k != "apiVersion"},
+                separators=(",", ":"),
+            ).encode()
+            # A racing delete may leave one stale entry; it is replaced on the next write.
+            cache[okey] = (obj, data)
+            out.append(data)
+        return out
 
     def too_old(self, rv: int) -> st.StatusException:
         """410 Expired in kube-apiserver's words for a resourceVersion below the floor."""
