@@ -72,8 +72,18 @@ def rows(text: str) -> list[list[str]]:
     return table
 
 
-def test_api_resources(kubectl):
+def test_api_resources(kubectl, sb):
     out = kubectl("api-resources").stdout
+    # kubectl 1.37.1 asks for aggregated v2 only, then plain JSON (not v2beta1).
+    discovery = [r for r in sb.requests if r.path in ("/api", "/apis")]
+    assert [(r.path, r.accept, r.code) for r in discovery] == [
+        (
+            path,
+            "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json",
+            200,
+        )
+        for path in ("/api", "/apis")
+    ]
     lines = out.splitlines()
     assert lines[0].split() == ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
     by_name = {line.split()[0]: line.split() for line in lines[1:]}
