@@ -1157,6 +1157,22 @@ SPEC: CommandSpec = {
                 },
                 {
                     "kind": "option",
+                    "name": "watch_list_defaulting",
+                    "opts": ["--watch-list-defaulting"],
+                    "secondary_opts": [],
+                    "nargs": 1,
+                    "is_flag": True,
+                    "multiple": False,
+                    "hidden": False,
+                    "typer_param": True,
+                    "help": "Treat watches without a resourceVersion as streaming lists "
+                    "(WatchList gate on).",
+                    "source": None,
+                    "choices": None,
+                    "case_sensitive": True,
+                },
+                {
+                    "kind": "option",
                     "name": "latency",
                     "opts": ["--latency"],
                     "secondary_opts": [],
