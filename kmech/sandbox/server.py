@@ -35,7 +35,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from kmech.sandbox import status as st
 from kmech.sandbox.discovery import DiscoveryDocs, parse_accept
-from kmech.sandbox.faults import Faults, ScriptedResponse, StatusFault, WatchFault, WatchFaultKind
+from kmech.sandbox.faults import Faults, ScriptedResponse, StatusFault
 from kmech.sandbox.rest import (
     Reply,
     Representation,
@@ -44,9 +44,8 @@ from kmech.sandbox.rest import (
     choose_representation,
     resolve,
 )
-from kmech.sandbox.storage import EventType, Storage, StoredEvent
-from kmech.sandbox.tables import partial_object_metadata, table_for
-from kmech.sandbox.watch import Watcher, WatchFilter
+from kmech.sandbox.storage import Storage
+from kmech.sandbox.watch import StreamAbort, Watcher, WatchFilter, WatchStream
 
 __all__ = ["RequestRecord", "ServerContext", "SandboxHTTPServer"]
 
@@ -240,7 +239,7 @@ class _Handler(BaseHTTPRequestHandler):
         except st.StatusException as exc:
             headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else {}
             self._send(Reply(exc.code, exc.body, headers=headers))
-        except _Abort:
+        except (_Abort, StreamAbort):
             self._reset()
         except (OSError, ssl.SSLError):
             self.close_connection = True  # the client went away, or stop() reset the socket
@@ -321,7 +320,8 @@ class _Handler(BaseHTTPRequestHandler):
             return st.expired(
                 f"too old resource version: {rv} ({storage.codec.encode(storage.rv)})"
             )
-        body = _status_for_code(code, fault.message, self.server.ctx.storage)
+        storage = self.server.ctx.storage
+        body = st.status_for_code(code, fault.message, _too_old_text(storage))
         return st.StatusException(body, retry_after=fault.retry_after)
 
     def _forbidden(
@@ -528,7 +528,20 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
             ctx.touch()
-            stream = _Stream(self, req, rep, watcher, stream_id, query)
+            stream = WatchStream(
+                write=self.wfile.write,
+                peer_closed=lambda: _peer_closed(self.connection),
+                storage=storage,
+                faults=ctx.faults,
+                stopping=ctx.stopping,
+                info=req.info,
+                rep=rep,
+                watcher=watcher,
+                stream_id=stream_id,
+                include_object=query.get("includeObject") or "Metadata",
+                bookmark_interval=ctx.bookmark_interval,
+                wall_time=ctx.wall_time,
+            )
             if stream_error is not None:
                 stream.send_error_event(stream_error.body)
             else:
@@ -548,33 +561,8 @@ class _Handler(BaseHTTPRequestHandler):
                 ctx.activity.notify_all()
 
 
-def _status_for_code(code: int, message: str | None, storage: Storage) -> dict[str, Any]:
-    """A kube-apiserver-like Status body for an injected error code."""
-    if code == 410:
-        return st.expired(
-            message or storage.too_old(max(storage.floor - 1, 0)).body["message"]
-        ).body
-    if code == 429:
-        return st.too_many_requests(message or "Too many requests, please try again later.", 1).body
-    if code == 500:
-        return st.internal_error(message or "injected by the kmech sandbox").body
-    if code == 504:
-        return st.status_body(
-            504,
-            "Timeout",
-            message or "Timeout: request did not complete within the allowed duration",
-        )
-    reasons = {
-        400: "BadRequest",
-        401: "Unauthorized",
-        403: "Forbidden",
-        404: "NotFound",
-        409: "Conflict",
-        422: "Invalid",
-        503: "ServiceUnavailable",
-    }
-    reason = reasons.get(code, "InternalError" if code >= 500 else "BadRequest")
-    return st.status_body(code, reason, message or f"injected {code} by the kmech sandbox")
+def _too_old_text(storage: Storage) -> str:
+    return str(storage.too_old(max(storage.floor - 1, 0)).body["message"])
 
 
 def _peer_closed(sock: Any) -> bool:
@@ -589,213 +577,3 @@ def _peer_closed(sock: Any) -> bool:
         return peeked == b""
     except (OSError, ValueError):
         return True
-
-
-class _EndStream(Exception):
-    """End the stream cleanly (terminating chunk)."""
-
-
-class _Stream:
-    """Writes one watch response: initial events, live events, bookmarks, faults."""
-
-    def __init__(
-        self,
-        handler: _Handler,
-        req: ResourceRequest,
-        rep: Representation,
-        watcher: Watcher,
-        stream_id: int,
-        query: dict[str, str],
-    ) -> None:
-        self.h = handler
-        self.ctx = handler.server.ctx
-        self.req = req
-        self.rep = rep
-        self.watcher = watcher
-        self.stream_id = stream_id
-        self.include_object = query.get("includeObject") or "Metadata"
-        self.sent = 0
-        self.claims: list[tuple[WatchFault, int]] = []
-        self.first_table = True
-        self.buffer: list[bytes] = []
-        self.closed = False
-
-    # ------------------------------------------------------------- writing
-
-    def _chunk(self, data: bytes) -> None:
-        self.h.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
-
-    def flush(self) -> None:
-        if self.buffer:
-            data = b"".join(self.buffer)
-            self.buffer.clear()
-            self._chunk(data)
-
-    def finish(self) -> None:
-        if self.closed:
-            return
-        self.flush()
-        self.h.wfile.write(b"0\r\n\r\n")
-
-    def encode(
-        self, etype: EventType, obj: dict[str, Any], event: StoredEvent | None = None
-    ) -> bytes:
-        info = self.req.info
-        if self.rep.form == "json":
-            if event is not None and obj is event.obj and obj.get("apiVersion") == info.api_version:
-                if event.encoded is None:
-                    event.encoded = json.dumps(obj, separators=(",", ":")).encode()
-                body = event.encoded
-            else:
-                if (
-                    obj.get("apiVersion") not in (None, info.api_version)
-                    and obj.get("kind") != "Status"
-                ):
-                    obj = {**obj, "apiVersion": info.api_version}
-                body = json.dumps(obj, separators=(",", ":")).encode()
-        elif obj.get("kind") == "Status" or etype is EventType.BOOKMARK:
-            body = json.dumps(obj, separators=(",", ":")).encode()
-        elif self.rep.form == "partial":
-            body = json.dumps(
-                partial_object_metadata(obj, self.rep.api_version), separators=(",", ":")
-            ).encode()
-        else:
-            meta = {"resourceVersion": (obj.get("metadata") or {}).get("resourceVersion", "")}
-            table = table_for(
-                info.group,
-                info.resource,
-                [obj],
-                list_meta=meta,
-                include_object=self.include_object,
-                headers=self.first_table,
-                api_version=self.rep.api_version,
-                now=self.ctx.wall_time(),
-            )
-            self.first_table = False
-            body = json.dumps(table, separators=(",", ":")).encode()
-        return b'{"type":"%s","object":%s}\n' % (etype.value.encode(), body)
-
-    def send_error_event(self, status_body: dict[str, Any]) -> None:
-        self.buffer.append(self.encode(EventType.ERROR, status_body))
-        self.flush()
-
-    def bookmark(self, rv: int, *, initial_end: bool = False) -> bytes:
-        info = self.req.info
-        meta: dict[str, Any] = {"resourceVersion": self.ctx.storage.codec.encode(rv)}
-        if initial_end:
-            meta["annotations"] = {"k8s.io/initial-events-end": "true"}
-        obj = {"kind": info.kind, "apiVersion": info.api_version, "metadata": meta}
-        return self.encode(EventType.BOOKMARK, obj)
-
-    # ------------------------------------------------------------- faults
-
-    def _claim(self) -> None:
-        for fault in self.ctx.faults.claim_watch(self.stream_id):
-            if fault.kind is WatchFaultKind.STALL:
-                self.flush()
-                if self.watcher.wait_closed(fault.seconds):
-                    raise _EndStream
-            else:
-                self.claims.append((fault, self.sent))
-
-    def _before_event(self) -> None:
-        """Act on claimed faults due before the next event is written.
-
-        Claiming here, right before each event, makes a fault armed before a write apply to
-        that write's event on every open stream, whenever the stream thread wakes up.
-        """
-        self._claim()
-        for fault, base in self.claims:
-            if fault.kind is WatchFaultKind.TRUNCATE:
-                return
-            if self.sent - base >= fault.after_events:
-                if fault.kind is WatchFaultKind.DROP:
-                    raise _EndStream
-                if fault.kind in (WatchFaultKind.EXPIRE, WatchFaultKind.ERROR):
-                    body = _status_for_code(fault.code, fault.message, self.ctx.storage)
-                    self.buffer.append(self.encode(EventType.ERROR, body))
-                    raise _EndStream
-
-    def _write_event(self, line: bytes) -> None:
-        self._before_event()
-        for fault, _base in self.claims:
-            if fault.kind is WatchFaultKind.TRUNCATE:
-                self.buffer.append(line[: max(1, len(line) // 2)])
-                self.flush()
-                self.closed = True
-                raise _Abort
-        self.buffer.append(line)
-        self.sent += 1
-
-    def _client_gone(self) -> bool:
-        return _peer_closed(self.h.connection)
-
-    # ------------------------------------------------------------- main loop
-
-    def run(
-        self,
-        start: list[Any],
-        *,
-        initial: bool,
-        send_initial: bool,
-        start_rv: int,
-        allow_bookmarks: bool,
-        deadline: float,
-    ) -> None:
-        ctx = self.ctx
-        watcher = self.watcher
-        interval = max(ctx.bookmark_interval, 0.05)
-        try:
-            self._claim()
-            self._before_event()
-            if initial:
-                for _okey, obj in start:
-                    if watcher.filter.matches(obj):
-                        self._write_event(self.encode(EventType.ADDED, obj))
-                if send_initial and allow_bookmarks:
-                    # The cache watcher sends the end marker only to watchers that allow
-                    # bookmarks (cache_watcher.go); without it the client cannot tell.
-                    self.buffer.append(self.bookmark(start_rv, initial_end=True))
-            else:
-                for event in start:
-                    translated = watcher.translate(event)
-                    if translated is not None:
-                        self._write_event(self.encode(translated[0], translated[1], event))
-            self.flush()
-            next_bookmark = time.monotonic() + interval
-            while True:
-                if ctx.stopping.is_set() or watcher.closed:
-                    return
-                if watcher.expired_floor is not None:
-                    storage = ctx.storage
-                    self.buffer.append(
-                        self.encode(
-                            EventType.ERROR, storage.too_old(max(watcher.expired_floor - 1, 0)).body
-                        )
-                    )
-                    return
-                self._claim()
-                self._before_event()
-                now = time.monotonic()
-                if now >= deadline:
-                    return
-                wait = min(
-                    0.25, deadline - now, max(next_bookmark - now, 0.0) if allow_bookmarks else 0.25
-                )
-                batch = watcher.next_batch(max(wait, 0.0))
-                for event in batch:
-                    translated = watcher.translate(event)
-                    if translated is not None:
-                        self._write_event(self.encode(translated[0], translated[1], event))
-                if allow_bookmarks and time.monotonic() >= next_bookmark:
-                    with ctx.storage.lock:
-                        rv = ctx.storage.rv if watcher.pending() == 0 else None
-                    if rv is not None:
-                        self.buffer.append(self.bookmark(rv))
-                    next_bookmark = time.monotonic() + interval
-                self.flush()
-                if not batch and self._client_gone():
-                    self.closed = True
-                    return
-        except _EndStream:
-            return

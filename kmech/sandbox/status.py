@@ -32,6 +32,7 @@ __all__ = [
     "not_acceptable",
     "method_not_allowed",
     "unsupported_media_type",
+    "status_for_code",
 ]
 
 
@@ -254,3 +255,31 @@ def unsupported_media_type(content_type: str) -> StatusException:
             f'application/strategic-merge-patch+json (got "{content_type}"){hint}',
         )
     )
+
+
+def status_for_code(code: int, message: str | None, too_old_message: str) -> dict[str, Any]:
+    """A kube-apiserver-like Status body for an injected error ``code`` (410 uses
+    ``too_old_message`` unless a message is given)."""
+    if code == 410:
+        return expired(message or too_old_message).body
+    if code == 429:
+        return too_many_requests(message or "Too many requests, please try again later.", 1).body
+    if code == 500:
+        return internal_error(message or "injected by the kmech sandbox").body
+    if code == 504:
+        return status_body(
+            504,
+            "Timeout",
+            message or "Timeout: request did not complete within the allowed duration",
+        )
+    reasons = {
+        400: "BadRequest",
+        401: "Unauthorized",
+        403: "Forbidden",
+        404: "NotFound",
+        409: "Conflict",
+        422: "Invalid",
+        503: "ServiceUnavailable",
+    }
+    reason = reasons.get(code, "InternalError" if code >= 500 else "BadRequest")
+    return status_body(code, reason, message or f"injected {code} by the kmech sandbox")
