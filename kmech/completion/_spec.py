@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from kmech.completion.spec import CommandSpec
 
+SOURCES_CRC: int | None = 0xFBD3EA81
+
 SPEC: CommandSpec = {
     "name": "kmech",
     "short_help": "",

@@ -45,15 +45,18 @@ class Response:
 
 
 def respond(instruction: str, environ: Mapping[str, str] | None = None) -> Response | None:
-    """Answer ``complete_<shell>``; ``None`` for anything else (``source_<shell>``), which the
-    typer app answers."""
+    """Answer ``complete_<shell>``; ``None`` for anything else (``source_<shell>``) and when the
+    generated spec is older than the CLI's sources: the typer app answers those."""
     env = os.environ if environ is None else environ
     action, _, shell = instruction.partition("_")
     if action != "complete" or shell not in SHELLS:
         return None
     from kmech.completion.engine import complete
     from kmech.completion.sources import candidates
-    from kmech.completion.spec import load_spec
+    from kmech.completion.spec import load_spec, spec_is_current
+
+    if not spec_is_current():
+        return None  # a command changed since the spec was generated: typer answers
 
     if shell == "bash" and env.get("COMP_LINE"):
         args, incomplete, quoted = bash_line_args(env["COMP_LINE"], env.get("COMP_POINT"))

@@ -141,3 +141,18 @@ def test_fish_is_args(line: str, code: int, kube_env: KubeEnv) -> None:
 
 def test_source_instruction_is_left_to_typer() -> None:
     assert respond("source_bash", {}) is None
+
+
+def test_a_stale_spec_hands_the_tab_to_typer(
+    kube_env: KubeEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kmech.completion._spec as generated
+    from kmech.completion.spec import sources_crc, spec_is_current
+
+    assert spec_is_current()
+    assert generated.SOURCES_CRC == sources_crc()
+    env = shell_env("bash", "kmech completion ")
+    assert respond(env["_KMECH_COMPLETE"], env) is not None
+    monkeypatch.setattr(generated, "SOURCES_CRC", (sources_crc() or 0) ^ 1)
+    assert not spec_is_current()
+    assert respond(env["_KMECH_COMPLETE"], env) is None
