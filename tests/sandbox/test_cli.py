@@ -178,3 +178,24 @@ def test_truncate_flag():
     finally:
         stop.set()
         thread.join(30)
+
+
+def test_discovery_flag_serves_another_snapshot(fixtures_dir):
+    stop, thread, _, config, err = start(
+        SandboxOptions(discovery=fixtures_dir / "discovery" / "minikube-1.33")
+    )
+    try:
+        server = config["clusters"][0]["cluster"]["server"]
+        with Client(server) as c:
+            assert c.get("/version").json()["gitVersion"].startswith("v1.33")
+            assert (
+                c.get(
+                    "/apis",
+                    accept="application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json",
+                ).json()["kind"]
+                == "APIGroupList"
+            )
+        assert "(discovery minikube-1.33)" in err.getvalue()
+    finally:
+        stop.set()
+        thread.join(30)

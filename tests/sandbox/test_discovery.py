@@ -121,3 +121,14 @@ def test_unacceptable_accept_is_406(client: Client):
     answer = client.get("/api/v1/pods", accept="application/vnd.kubernetes.protobuf")
     assert answer.status == 406
     assert answer.json()["reason"] == "NotAcceptable"
+
+
+def test_bad_discovery_folder(tmp_path):
+    from kmech.errors import SandboxError
+
+    with pytest.raises(SandboxError) as info:
+        Sandbox(tmp_path)
+    assert str(info.value) == (
+        f"{tmp_path} is not a discovery folder (api.json and apis.json are required); "
+        "pass --discovery with a folder laid out like shared/fixtures/discovery/k3s-1.34"
+    )
