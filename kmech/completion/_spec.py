@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from kmech.completion.spec import CommandSpec
 
-SOURCES_CRC: int | None = 0xFBD3EA81
+SOURCE_FILES: list[str] = [
+    "cli/app.py",
+    "cli/backoff.py",
+    "cli/completion.py",
+    "cli/resolve.py",
+    "cli/resources.py",
+    "cli/sandbox.py",
+    "cli/version.py",
+    "cli/watch.py",
+]
+
+SOURCES_CRC: int | None = 0xB84B56C2
 
 SPEC: CommandSpec = {
     "name": "kmech",

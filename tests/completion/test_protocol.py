@@ -150,9 +150,11 @@ def test_a_stale_spec_hands_the_tab_to_typer(
     from kmech.completion.spec import sources_crc, spec_is_current
 
     assert spec_is_current()
-    assert generated.SOURCES_CRC == sources_crc()
+    assert generated.SOURCES_CRC == sources_crc(generated.SOURCE_FILES)
+    assert "cli/watch.py" in generated.SOURCE_FILES
+    assert "cli/watch_view.py" not in generated.SOURCE_FILES  # rendering does not matter
     env = shell_env("bash", "kmech completion ")
     assert respond(env["_KMECH_COMPLETE"], env) is not None
-    monkeypatch.setattr(generated, "SOURCES_CRC", (sources_crc() or 0) ^ 1)
+    monkeypatch.setattr(generated, "SOURCES_CRC", (generated.SOURCES_CRC or 0) ^ 1)
     assert not spec_is_current()
     assert respond(env["_KMECH_COMPLETE"], env) is None
