@@ -57,6 +57,8 @@ class SandboxOptions:
     fail_times: int = 0
     retry_after: int | None = None
     compact_every: float = 0.0
+    outage_every: float = 0.0
+    outage_for: float = 5.0
 
 
 def register(app: typer.Typer) -> None:
@@ -150,6 +152,14 @@ def register(app: typer.Typer) -> None:
         compact_every: str = typer.Option(
             "0s", "--compact-every", help="Fault: drop watch history this often (Go duration)."
         ),
+        outage_every: str = typer.Option(
+            "0s",
+            "--outage-every",
+            help="Fault: refuse new connections (and reset open ones) every DURATION.",
+        ),
+        outage_for: str = typer.Option(
+            "5s", "--outage-for", help="How long each --outage-every outage lasts."
+        ),
     ) -> None:
         from kmech.duration import parse_duration
 
@@ -181,6 +191,8 @@ def register(app: typer.Typer) -> None:
             fail_times=fail_times,
             retry_after=retry_after,
             compact_every=seconds(compact_every),
+            outage_every=seconds(outage_every),
+            outage_for=seconds(outage_for),
         )
         run(options)
 
@@ -193,6 +205,8 @@ def validate(options: SandboxOptions) -> None:
         raise UsageError(f"--port must be between 0 and 65535, not {options.port}")
     if options.churn < 0:
         raise UsageError("--churn must be a positive rate (writes per second), or 0 for none")
+    if options.outage_every > 0 and options.outage_for <= 0:
+        raise UsageError("--outage-for must be a positive duration when --outage-every is set")
     if options.history_size < 1:
         raise UsageError("--history-size must be at least 1")
     if options.fail_status is not None and not 400 <= options.fail_status <= 599:
@@ -262,6 +276,13 @@ def run(
             path = sb.write_kubeconfig(temp_dir / "kubeconfig", namespace=options.namespace)
         if options.churn > 0:
             sb.start_churn(options.churn, namespace=options.namespace)
+        if options.outage_every > 0:
+            threading.Thread(
+                target=_outage_loop,
+                args=(sb, options.outage_every, options.outage_for, stop),
+                name="sandbox-outages",
+                daemon=True,
+            ).start()
         if options.compact_every > 0:
             threading.Thread(
                 target=_compact_loop,
@@ -295,6 +316,14 @@ def run(
 def _compact_loop(sb: Any, every: float, stop: threading.Event) -> None:
     while not stop.wait(every):
         sb.compact(expire_watches=True)
+
+
+def _outage_loop(sb: Any, every: float, duration: float, stop: threading.Event) -> None:
+    while not stop.wait(every):
+        sb.faults.refuse_connections(True)
+        stop.wait(duration)
+        if not stop.is_set():
+            sb.faults.refuse_connections(False)
 
 
 def _arm_faults(sb: Any, options: SandboxOptions) -> None:

@@ -199,3 +199,27 @@ def test_discovery_flag_serves_another_snapshot(fixtures_dir):
     finally:
         stop.set()
         thread.join(30)
+
+
+def test_outage_loop_refuses_then_recovers():
+    from kmech.cli.sandbox import _outage_loop
+
+    stop = threading.Event()
+    calls: list[bool] = []
+
+    class FakeFaults:
+        def refuse_connections(self, refuse: bool) -> None:
+            calls.append(refuse)
+            if len(calls) == 4:
+                stop.set()
+
+    class FakeSandbox:
+        faults = FakeFaults()
+
+    thread = threading.Thread(
+        target=_outage_loop, args=(FakeSandbox(), 0.01, 0.01, stop), name="test-outages"
+    )
+    thread.start()
+    assert stop.wait(10)
+    thread.join(10)
+    assert calls == [True, False, True, False]
