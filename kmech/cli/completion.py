@@ -110,15 +110,33 @@ _kmech_completion() {
 complete -o default -F _kmech_completion kmech"""
 
 
+ZSH_SCRIPT = """\
+#compdef kmech
+
+_kmech_completion() {
+  eval $(env _TYPER_COMPLETE_ARGS="${words[1,$CURRENT]}" _KMECH_COMPLETE=complete_zsh kmech)
+}
+
+# Autoloaded from $fpath, this file is the body of _kmech: complete now. Sourced: register.
+if [[ "${zsh_eval_context[-1]}" == loadautofunc ]]; then
+  _kmech_completion "$@"
+else
+  compdef _kmech_completion kmech
+fi"""
+
+
 def completion_script(shell: str) -> str:
     """The completion script for ``shell``, calling ``kmech`` back on every TAB.
 
-    zsh, fish and PowerShell get typer's scripts. bash gets typer's plus ``COMP_LINE`` and
+    fish and PowerShell get typer's scripts. bash gets typer's plus ``COMP_LINE`` and
     ``COMP_POINT``, so names with ``:`` or ``=`` (EKS context ARNs, ``--context=NAME``) survive
-    bash's word breaks; with typer's own script (``--install-completion``) they do not.
+    bash's word breaks. zsh gets typer's, made to complete on the first TAB also when autoloaded
+    from ``$fpath`` (typer's registers itself then and completes only from the second TAB).
     """
     if shell == "bash":
         return BASH_SCRIPT
+    if shell == "zsh":
+        return ZSH_SCRIPT
     from typer._completion_shared import get_completion_script
 
     return get_completion_script(prog_name=PROG_NAME, complete_var=COMPLETE_VAR, shell=shell)

@@ -15,7 +15,7 @@ SOURCE_FILES: list[str] = [
     "cli/watch.py",
 ]
 
-SOURCES_CRC: int | None = 0xB84B56C2
+SOURCES_CRC: int | None = 0x603D21EF
 
 SPEC: CommandSpec = {
     "name": "kmech",

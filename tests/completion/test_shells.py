@@ -126,6 +126,24 @@ def test_zsh(shell_env: dict[str, str]) -> None:
 
 
 @pytest.mark.skipif(
+    shutil.which("zsh") is None, reason="zsh is not installed (apt-get install zsh)"
+)
+def test_zsh_autoloaded_completes_on_first_tab(shell_env: dict[str, str], tmp_path: Path) -> None:
+    functions = tmp_path / "zfunc"
+    functions.mkdir()
+    (functions / "_kmech").write_text((SCRIPTS / "_kmech").read_text())
+    script = (
+        f"fpath=('{functions}' $fpath)\n"
+        "autoload -Uz compinit && compinit -u -D\n"
+        '_arguments() { print -rl -- "$@" }\n'
+        "words=(kmech completion f); CURRENT=3\n"
+        "_kmech\n"  # what the first TAB runs: compinit bound kmech to the autoloaded _kmech
+        "print -r -- ${_comps[kmech]}\n"
+    )
+    assert run(["zsh", "-f", "-c", script], shell_env) == '*: :(("fish"))\n_kmech\n'
+
+
+@pytest.mark.skipif(
     shutil.which("fish") is None, reason="fish is not installed (apt-get install fish)"
 )
 @pytest.mark.parametrize(
