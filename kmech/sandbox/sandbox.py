@@ -287,6 +287,9 @@ class Sandbox:
         self.faults.clear()
         for watcher in list(self._ctx.watchers):
             watcher.close()
+        # Let the closed streams finish, so that a following wait_for_watches() counts only
+        # watches opened after the reset (bounded: a client that stopped reading may hold one).
+        self.wait_for(lambda sb: not sb._ctx.watchers, timeout=2.0)
         self.storage.reset()
         self._seed_namespaces()
         self.storage.compact()
@@ -328,9 +331,9 @@ class Sandbox:
 
     @property
     def open_watches(self) -> int:
-        """Number of watch streams open right now."""
+        """Number of watch streams open right now (streams being closed are not counted)."""
         with self._ctx.activity:
-            return len(self._ctx.watchers)
+            return sum(1 for w in self._ctx.watchers if not w.closed)
 
     def wait_for(self, predicate: Callable[[Sandbox], bool], timeout: float = 5.0) -> bool:
         """Block until ``predicate(self)`` holds (re-checked on every request and watch
@@ -346,7 +349,7 @@ class Sandbox:
 
     def wait_for_watches(self, count: int = 1, timeout: float = 5.0) -> bool:
         """Block until at least ``count`` watch streams are open."""
-        return self.wait_for(lambda sb: len(sb._ctx.watchers) >= count, timeout)
+        return self.wait_for(lambda sb: sb.open_watches >= count, timeout)
 
     # ------------------------------------------------------------------ objects
 
