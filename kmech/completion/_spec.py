@@ -15,7 +15,7 @@ SOURCE_FILES: list[str] = [
     "cli/watch.py",
 ]
 
-SOURCES_CRC: int | None = 0x603D21EF
+SOURCES_CRC: int | None = 0x3E81F01F
 
 SPEC: CommandSpec = {
     "name": "kmech",
@@ -1330,6 +1330,36 @@ SPEC: CommandSpec = {
                     "hidden": False,
                     "typer_param": True,
                     "help": "Fault: drop watch history this often (Go duration).",
+                    "source": None,
+                    "choices": None,
+                    "case_sensitive": True,
+                },
+                {
+                    "kind": "option",
+                    "name": "outage_every",
+                    "opts": ["--outage-every"],
+                    "secondary_opts": [],
+                    "nargs": 1,
+                    "is_flag": False,
+                    "multiple": False,
+                    "hidden": False,
+                    "typer_param": True,
+                    "help": "Fault: refuse new connections (and reset open ones) every DURATION.",
+                    "source": None,
+                    "choices": None,
+                    "case_sensitive": True,
+                },
+                {
+                    "kind": "option",
+                    "name": "outage_for",
+                    "opts": ["--outage-for"],
+                    "secondary_opts": [],
+                    "nargs": 1,
+                    "is_flag": False,
+                    "multiple": False,
+                    "hidden": False,
+                    "typer_param": True,
+                    "help": "How long each --outage-every outage lasts.",
                     "source": None,
                     "choices": None,
                     "case_sensitive": True,
