@@ -75,7 +75,8 @@ def typer_answer(
 
 
 def fast_answer(env: dict[str, str]) -> tuple[str, int]:
-    response = respond(env["_KMECH_COMPLETE"], env)
+    # A stale spec is reported once, by test_generated; here it is compared with typer as is.
+    response = respond(env["_KMECH_COMPLETE"], env, check_sources=False)
     assert response is not None
     return ("" if response.text is None else response.text + "\n"), response.exit_code
 
