@@ -85,7 +85,8 @@ class Shell(StrEnum):
 
 
 def register(app: typer.Typer) -> None:
-    """Add the `completion` command to ``app``."""
+    """Add the `completion` command to ``app``, and kmech's script templates to typer."""
+    use_kmech_templates()
 
     @app.command("completion", help=EXAMPLES, short_help="Print the shell completion script.")
     def completion(
@@ -96,49 +97,57 @@ def register(app: typer.Typer) -> None:
         typer.echo(completion_script(shell.value))
 
 
-BASH_SCRIPT = """\
-_kmech_completion() {
+# typer's templates (``%(name)s`` placeholders), improved; installed into typer by
+# :func:`register`, so ``--install-completion`` and ``--show-completion`` write these too.
+BASH_TEMPLATE = """\
+%(complete_func)s() {
     local IFS=$'\\n'
     COMPREPLY=( $( env COMP_WORDS="${COMP_WORDS[*]}" \\
                    COMP_CWORD=$COMP_CWORD \\
                    COMP_LINE="$COMP_LINE" \\
                    COMP_POINT=$COMP_POINT \\
-                   _KMECH_COMPLETE=complete_bash $1 ) )
+                   %(autocomplete_var)s=complete_bash $1 ) )
     return 0
 }
 
-complete -o default -F _kmech_completion kmech"""
+complete -o default -F %(complete_func)s %(prog_name)s"""
 
+ZSH_TEMPLATE = """\
+#compdef %(prog_name)s
 
-ZSH_SCRIPT = """\
-#compdef kmech
-
-_kmech_completion() {
-  eval $(env _TYPER_COMPLETE_ARGS="${words[1,$CURRENT]}" _KMECH_COMPLETE=complete_zsh kmech)
+%(complete_func)s() {
+  eval $(env _TYPER_COMPLETE_ARGS="${words[1,$CURRENT]}" %(autocomplete_var)s=complete_zsh %(prog_name)s)
 }
 
-# Autoloaded from $fpath, this file is the body of _kmech: complete now. Sourced: register.
+# Autoloaded from $fpath, this file is the body of _%(prog_name)s: complete now. Sourced: register.
 if [[ "${zsh_eval_context[-1]}" == loadautofunc ]]; then
-  _kmech_completion "$@"
+  %(complete_func)s "$@"
 else
-  compdef _kmech_completion kmech
+  compdef %(complete_func)s %(prog_name)s
 fi"""
 
 
-def completion_script(shell: str) -> str:
-    """The completion script for ``shell``, calling ``kmech`` back on every TAB.
+def use_kmech_templates() -> None:
+    """Make typer's script generation (``--install-completion``, ``--show-completion``) use
+    kmech's bash and zsh templates. Typer keeps its templates in a private module-level dict,
+    stable within the pinned typer 0.28; a test checks both paths print the same script.
 
-    fish and PowerShell get typer's scripts. bash gets typer's plus ``COMP_LINE`` and
-    ``COMP_POINT``, so names with ``:`` or ``=`` (EKS context ARNs, ``--context=NAME``) survive
-    bash's word breaks. zsh gets typer's, made to complete on the first TAB also when autoloaded
-    from ``$fpath`` (typer's registers itself then and completes only from the second TAB).
+    bash: typer's script plus ``COMP_LINE`` and ``COMP_POINT``, so names with ``:`` or ``=``
+    (EKS context ARNs, ``--context=NAME``) survive bash's word breaks. zsh: typer's, made to
+    complete on the first TAB when autoloaded from ``$fpath`` (typer's completes only from the
+    second).
     """
-    if shell == "bash":
-        return BASH_SCRIPT
-    if shell == "zsh":
-        return ZSH_SCRIPT
+    from typer import _completion_shared as shared
+
+    shared._completion_scripts["bash"] = BASH_TEMPLATE
+    shared._completion_scripts["zsh"] = ZSH_TEMPLATE
+
+
+def completion_script(shell: str) -> str:
+    """The completion script for ``shell``, calling ``kmech`` back on every TAB."""
     from typer._completion_shared import get_completion_script
 
+    use_kmech_templates()
     return get_completion_script(prog_name=PROG_NAME, complete_var=COMPLETE_VAR, shell=shell)
 
 

@@ -15,7 +15,7 @@ SOURCE_FILES: list[str] = [
     "cli/watch.py",
 ]
 
-SOURCES_CRC: int | None = 0x3E81F01F
+SOURCES_CRC: int | None = 0xC2FF3709
 
 SPEC: CommandSpec = {
     "name": "kmech",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -72,3 +73,19 @@ def test_unknown_shell_is_a_usage_error() -> None:
         "Error: Invalid value for 'SHELL': 'tcsh' is not one of "
         "'bash', 'zsh', 'fish', 'powershell'."
     )
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish", "powershell"])
+def test_typer_show_completion_prints_the_same_script(shell: str) -> None:
+    from kmech.cli.completion import SCRIPT_FILES
+
+    env = dict(os.environ, _TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION="1")
+    proc = subprocess.run(
+        [sys.executable, "-m", "kmech", "--show-completion", shell],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout == (REPO / "completions" / SCRIPT_FILES[shell]).read_text()
