@@ -146,7 +146,8 @@ class Faults:
         403 without ``message`` gets kube-apiserver's wording for the request
         (``pods is forbidden: User "..." cannot list resource "pods" in API group "" in the
         namespace "shop"``); 429 carries ``Retry-After``; 410 is ``Expired``; 500 is an
-        InternalError. Other codes get a generic Status.
+        InternalError; 504 is "Too large resource version" with its ResourceVersionTooLarge
+        cause. Other codes get a generic Status.
         """
         if code < 400 or code > 599:
             raise ValueError(f"status fault code must be 4xx or 5xx, not {code}")

@@ -320,6 +320,12 @@ class _Handler(BaseHTTPRequestHandler):
             return st.expired(
                 f"too old resource version: {rv} ({storage.codec.encode(storage.rv)})"
             )
+        if code == 504 and not fault.message:
+            # The one 504 clients handle specially: "Too large resource version" (a relist
+            # retries without a resourceVersion, client-go reflector.go).
+            storage = self.server.ctx.storage
+            current = storage.codec.encode(storage.rv)
+            return st.too_large_resource_version(query.get("resourceVersion", current), current)
         storage = self.server.ctx.storage
         body = st.status_for_code(code, fault.message, _too_old_text(storage))
         return st.StatusException(body, retry_after=fault.retry_after)

@@ -267,11 +267,9 @@ def status_for_code(code: int, message: str | None, too_old_message: str) -> dic
     if code == 500:
         return internal_error(message or "injected by the kmech sandbox").body
     if code == 504:
-        return status_body(
-            504,
-            "Timeout",
-            message or "Timeout: request did not complete within the allowed duration",
-        )
+        if message:
+            return status_body(504, "Timeout", message)
+        return too_large_resource_version("0", "0").body
     reasons = {
         400: "BadRequest",
         401: "Unauthorized",

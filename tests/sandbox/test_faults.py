@@ -281,3 +281,17 @@ def test_reset_connections_counts(sb):
     assert sb.connection_resets == 2
     with Client(sb.url) as c:
         assert c.get("/version").status == 200
+
+
+def test_504_fault_is_too_large_resource_version(client: Client, sb):
+    sb.faults.status(504)
+    status = client.get(PODS, params={"resourceVersion": "7"}).json()
+    assert status["code"] == 504
+    assert status["reason"] == "Timeout"
+    assert (
+        status["message"]
+        == f"Timeout: Too large resource version: 7, current: {sb.resource_version}"
+    )
+    assert status["details"]["causes"] == [
+        {"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}
+    ]
