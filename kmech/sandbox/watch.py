@@ -24,14 +24,14 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kmech.sandbox.discovery import ResourceInfo
 from kmech.sandbox.faults import Faults, WatchFault, WatchFaultKind
 from kmech.sandbox.rest import Representation
 from kmech.sandbox.selectors import FieldSelector, LabelSelector
 from kmech.sandbox.status import status_for_code
-from kmech.sandbox.storage import EventType, ResourceKey, Storage, StoredEvent
+from kmech.sandbox.storage import EventSink, EventType, ResourceKey, Storage, StoredEvent
 from kmech.sandbox.tables import partial_object_metadata, table_for
 
 __all__ = ["StreamAbort", "WatchFilter", "WatchStream", "Watcher"]
@@ -145,6 +145,11 @@ class Watcher:
 
 class _EndStream(Exception):
     """End the stream cleanly (terminating chunk)."""
+
+
+if TYPE_CHECKING:
+    # A Watcher is what the store feeds (the twin of client-go's `var _ Iface = &impl{}`).
+    _sink: EventSink = Watcher(ResourceKey("", "pods"), WatchFilter())
 
 
 class StreamAbort(Exception):
