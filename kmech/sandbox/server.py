@@ -64,6 +64,8 @@ class RequestRecord:
     accept: str
     code: int
     user_agent: str = ""
+    at: float = 0.0
+    """``time.monotonic()`` when the response line was sent."""
 
     @property
     def is_watch(self) -> bool:
@@ -434,6 +436,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.headers.get("Accept", ""),
                 code,
                 self.headers.get("User-Agent", ""),
+                time.monotonic(),
             )
         )
 

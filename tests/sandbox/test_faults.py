@@ -215,6 +215,7 @@ def test_request_log(client: Client, sb):
         200,
     )
     assert sb.request_count == 1
+    assert record.at > 0
     sb.clear_requests()
     assert sb.requests == []
 
