@@ -362,7 +362,7 @@ def render_spec_module(
 def spec_source_files(app: typer.Typer) -> list[str]:
     """The files the spec depends on, relative to the package: the modules whose functions
     define the commands and the global options, this module (the callbacks), the presets."""
-    import sys
+    import importlib
 
     modules = {__name__, "kmech.workqueue.presets"}
     if app.registered_callback is not None and app.registered_callback.callback is not None:
@@ -372,8 +372,7 @@ def spec_source_files(app: typer.Typer) -> list[str]:
             modules.add(info.callback.__module__)
     files = []
     for name in sorted(modules):
-        module = sys.modules.get(name)
-        path = getattr(module, "__file__", None)
+        path = getattr(importlib.import_module(name), "__file__", None)
         if name.startswith("kmech.") and path:
             files.append("/".join(name.split(".")[1:]) + ".py")
     return files

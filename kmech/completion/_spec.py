@@ -13,9 +13,10 @@ SOURCE_FILES: list[str] = [
     "cli/sandbox.py",
     "cli/version.py",
     "cli/watch.py",
+    "workqueue/presets.py",
 ]
 
-SOURCES_CRC: int | None = 0xC2FF3709
+SOURCES_CRC: int | None = 0xF18BE438
 
 SPEC: CommandSpec = {
     "name": "kmech",
