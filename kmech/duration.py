@@ -44,11 +44,15 @@ def parse_duration(text: str) -> Duration:
     if s == "0":
         return Duration(0)
     if not s:
-        raise UsageError(f'invalid duration "{orig}": expected a Go duration such as 250ms or 1m30s')
+        raise UsageError(
+            f'invalid duration "{orig}": expected a Go duration such as 250ms or 1m30s'
+        )
     total = 0
     while s:
         if not (s[0] == "." or s[0].isdigit()):
-            raise UsageError(f'invalid duration "{orig}": expected a Go duration such as 250ms or 1m30s')
+            raise UsageError(
+                f'invalid duration "{orig}": expected a Go duration such as 250ms or 1m30s'
+            )
         i = 0
         while i < len(s) and s[i].isdigit():
             i += 1
@@ -63,7 +67,9 @@ def parse_duration(text: str) -> Duration:
             frac_digits = s[:j]
             s = s[j:]
         if not whole_digits and not frac_digits:
-            raise UsageError(f'invalid duration "{orig}": expected a Go duration such as 250ms or 1m30s')
+            raise UsageError(
+                f'invalid duration "{orig}": expected a Go duration such as 250ms or 1m30s'
+            )
         j = 0
         while j < len(s) and not (s[j] == "." or s[j].isdigit()):
             j += 1
@@ -73,7 +79,9 @@ def parse_duration(text: str) -> Duration:
             raise UsageError(f'missing unit in duration "{orig}": add one of ns, us, ms, s, m, h')
         unit = _UNITS.get(unit_text)
         if unit is None:
-            raise UsageError(f'unknown unit "{unit_text}" in duration "{orig}": use ns, us, ms, s, m or h')
+            raise UsageError(
+                f'unknown unit "{unit_text}" in duration "{orig}": use ns, us, ms, s, m or h'
+            )
         whole = int(whole_digits or "0")
         if whole > MAX_DURATION // unit:
             raise UsageError(f'invalid duration "{orig}": out of range')

@@ -11,12 +11,20 @@ FIXTURES = SHARED / "fixtures"
 
 
 @pytest.fixture(autouse=True)
-def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def clean_environ(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """No test reads the developer's kubeconfig, discovery cache or colour preferences."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
-    for var in ("KUBECONFIG", "NO_COLOR", "FORCE_COLOR", "KUBERNETES_SERVICE_HOST",
-                "KUBERNETES_SERVICE_PORT", "KUBECACHEDIR"):
+    for var in (
+        "KUBECONFIG",
+        "NO_COLOR",
+        "FORCE_COLOR",
+        "KUBERNETES_SERVICE_HOST",
+        "KUBERNETES_SERVICE_PORT",
+        "KUBECACHEDIR",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("COLUMNS", "120")
 
