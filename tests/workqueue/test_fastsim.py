@@ -1,0 +1,115 @@
+"""The fast simulation engine gives the reference engine's result, to the bit, at mid size.
+
+The reference engine drives the real RateLimitingQueue; the fast one inlines the queue and, for
+the default controller shape, the limiter. Both must leave the limiter and the clock in the same
+state too, since the caller owns them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kmech.clock import MILLISECOND, Duration
+from kmech.workqueue import VirtualClock, parse_limiter
+from kmech.workqueue.rate_limiters import MaxOfRateLimiter, RateLimiter
+from kmech.workqueue.simulate import SimulationConfig, run_simulation
+
+MS = MILLISECOND
+
+
+def limiter_state(limiter: RateLimiter) -> list[Any]:
+    """Everything a limiter tree remembers: failure counts (in order), bucket balance and last
+    reservation time, and which child decided the last MaxOf delay."""
+    state: list[Any] = []
+    failures = getattr(limiter, "_failures", None)
+    if failures is not None:
+        state.append(list(failures.items()))
+    bucket = getattr(limiter, "bucket", None)
+    if bucket is not None:
+        state.append((bucket.tokens, bucket._last))
+    if isinstance(limiter, MaxOfRateLimiter):
+        decided = limiter.last_decided_by
+        state.append(None if decided is None else limiter.limiters.index(decided))
+        for child in limiter.limiters:
+            state.extend(limiter_state(child))
+    inner = getattr(limiter, "limiter", None)
+    if inner is not None:
+        state.extend(limiter_state(inner))
+    return state
+
+
+def run_both(expr: str, config: SimulationConfig) -> list[tuple[dict[str, Any], list[Any], int]]:
+    outcomes = []
+    for engine in ("queue", "fast"):
+        clock = VirtualClock()
+        limiter = parse_limiter(expr).build_limiter(clock)
+        result = run_simulation(limiter, clock, config, engine=engine)
+        outcomes.append((result.to_dict(), limiter_state(limiter), clock.now()))
+    return outcomes
+
+
+@pytest.mark.parametrize(
+    ("expr", "config"),
+    [
+        pytest.param(
+            "default",
+            SimulationConfig(items=2_000, failures=20, workers=10),
+            id="default-2000x20-10-workers",
+        ),
+        pytest.param(
+            "default",
+            SimulationConfig(items=2_000, failures=20, workers=10, work_time=Duration(30 * MS)),
+            id="default-2000x20-10-workers-work-time",
+        ),
+        pytest.param(
+            "default",
+            SimulationConfig(
+                items=2_000,
+                failures=20,
+                workers=10,
+                work_time=Duration(5 * MS),
+                fail_rate=0.7,
+                max_failures=20,
+                seed=11,
+            ),
+            id="default-fail-rate-seeded",
+        ),
+        pytest.param(
+            "default",
+            SimulationConfig(items=300, failures=25, workers=3, record_limit=50, depth_buckets=8),
+            id="default-few-records-exp-capped",
+        ),
+        pytest.param(
+            "max(exp(0s,1s),bucket(inf,0))",
+            SimulationConfig(items=2, failures=1_100, workers=1),
+            id="inline-zero-base-past-2^1024",
+        ),
+        pytest.param(
+            "max(exp(1ms,100ms),bucket(3,0))",
+            SimulationConfig(items=20, failures=3, workers=4, work_time=Duration(2 * MS)),
+            id="inline-bucket-refuses-gives-up",
+        ),
+        pytest.param(
+            "max(exp(2ms,1s),bucket(1000,5))",
+            SimulationConfig(items=500, failures=8, workers=7),
+            id="inline-bucket-refills-within-a-second",
+        ),
+        pytest.param(
+            "exp(5ms,1000s)",
+            SimulationConfig(items=1_000, failures=12, workers=10),
+            id="generic-limiter-no-work-time",
+        ),
+        pytest.param(
+            "maxwait(default,2s)",
+            SimulationConfig(items=500, failures=6, workers=4, work_time=Duration(20 * MS)),
+            id="generic-limiter-work-time",
+        ),
+    ],
+)
+def test_fast_engine_equals_the_reference(expr: str, config: SimulationConfig) -> None:
+    reference, fast = run_both(expr, config)
+    assert fast[0] == reference[0]
+    assert fast[1] == reference[1]
+    assert fast[2] == reference[2]
