@@ -13,10 +13,13 @@ This module owns the step from kubectl's global flags (:class:`ConnectionOptions
   (``KUBERNETES_SERVICE_HOST``/``_PORT`` set; the token and CA paths can be moved with
   ``KMECH_INCLUSTER_TOKEN_FILE`` and ``KMECH_INCLUSTER_CA_FILE``, which tests use).
 
-Credentials and TLS material are read by the ``kubernetes`` package's config loader
-(``KubeConfigLoader``, ``ExecProvider``, ``InClusterConfigLoader``), imported lazily here and
-nowhere else: tokens, token files, basic auth, client certificates, exec plugins and in-cluster
-tokens, with refresh. Only the config module is loaded, never the typed ``*Api`` classes.
+Credentials that need code to obtain (exec plugins, auth providers, the in-cluster token with
+its refresh) are read by the ``kubernetes`` package's config loader (``KubeConfigLoader``,
+``ExecProvider``, ``InClusterConfigLoader``), imported lazily here and nowhere else. Static
+credentials (token, token file, basic auth, client certificate and key, CA, file or data) are
+read here with the same rules as that loader, so the common case never pays the ~160 ms import
+of the kubernetes package (it pulls in its typed client); a test runs both paths over a matrix
+of kubeconfigs and compares the results.
 
 Upstream: client-go ``tools/clientcmd/loader.go`` (ClientConfigLoadingRules.Load, the merge),
 ``tools/clientcmd/client_config.go`` (DirectClientConfig.ClientConfig, the overrides).
@@ -24,6 +27,8 @@ Upstream: client-go ``tools/clientcmd/loader.go`` (ClientConfigLoadingRules.Load
 
 from __future__ import annotations
 
+import base64
+import binascii
 import copy
 import os
 import tempfile
@@ -303,6 +308,24 @@ def _finish(
             "check --certificate-authority"
         )
     exec_spec = user.pop("exec", None)
+    origin = "flags" if not cluster_path and not context_name else "kubeconfig"
+    if exec_spec is None and not _FORCE_KUBERNETES_LOADER:
+        static = _load_static(cluster, cluster_path, user, user_path)
+        if static is not None:
+            return RestConfig(
+                host=static.host,
+                namespace=namespace,
+                context=context_name,
+                cluster=cluster_name,
+                user=user_name,
+                verify=static.verify,
+                ca_file=static.ca_file,
+                cert_file=static.cert_file,
+                key_file=static.key_file,
+                tls_server_name=static.tls_server_name,
+                authorization=static.authorization,
+                source=origin,
+            )
 
     from kubernetes.client import Configuration
     from kubernetes.config.config_exception import ConfigException
@@ -330,6 +353,8 @@ def _finish(
         raise ConfigError(f"kubeconfig: {_strip_secrets(str(exc))}") from exc
     except OSError as exc:
         raise ConfigError(f'kubeconfig: cannot read "{exc.filename}": {exc.strerror}') from exc
+    except binascii.Error as exc:
+        raise ConfigError(_BAD_BASE64) from exc
 
     authorization = configuration.api_key.get("BearerToken")
     if authorization is None and configuration.username:
@@ -367,8 +392,149 @@ def _finish(
         tls_server_name=getattr(configuration, "tls_server_name", None),
         authorization=authorization,
         auth_provider=auth_provider,
-        source="flags" if not cluster_path and not context_name else "kubeconfig",
+        source=origin,
     )
+
+
+# Tests set this to send every kubeconfig through the kubernetes package's loader, to check that
+# the static path below gives the same RestConfig.
+_FORCE_KUBERNETES_LOADER = False
+
+_BAD_BASE64 = (
+    "kubeconfig: certificate or key data is not valid base64: fix the *-data fields "
+    "(or use the file fields)"
+)
+
+# Fields the static path reads; each must be a string (a bool for insecure-skip-tls-verify).
+# Anything else (null, a number, a map) goes to the kubernetes loader, which reports it or
+# copes with it exactly as before.
+_STATIC_USER_FIELDS = (
+    "token",
+    "tokenFile",
+    "username",
+    "password",
+    "client-certificate",
+    "client-certificate-data",
+    "client-key",
+    "client-key-data",
+)
+_STATIC_CLUSTER_FIELDS = ("server", "certificate-authority", "certificate-authority-data")
+
+
+@dataclass(frozen=True, slots=True)
+class _StaticConfig:
+    host: str
+    verify: bool
+    ca_file: str | None
+    cert_file: str | None
+    key_file: str | None
+    tls_server_name: str | None
+    authorization: str | None = field(repr=False)
+
+
+def _load_static(
+    cluster: dict[str, Any],
+    cluster_path: Path | None,
+    user: dict[str, Any],
+    user_path: Path | None,
+) -> _StaticConfig | None:
+    """Read static credentials and TLS settings as the kubernetes loader does, without it.
+
+    Returns None when the user needs the kubernetes loader (an auth provider) or a field has a
+    type the rules below do not cover. The rules copy ``KubeConfigLoader`` (kubernetes
+    ``config/kube_config.py``): a token (``token`` wins over ``tokenFile``, even when empty),
+    else basic auth when both ``username`` and ``password`` are set; for ``https`` servers only,
+    CA, client certificate and key, each from ``*-data`` (base64, written to an owner-only
+    temporary file) in preference to the file field; relative files resolve against the
+    directory of the file that defined the cluster (the loader uses the cluster's file for the
+    client certificate and key too) or of the user for ``tokenFile``.
+    """
+    if "auth-provider" in user:
+        return None
+    if any(k in user and not isinstance(user[k], str) for k in _STATIC_USER_FIELDS):
+        return None
+    if any(k in cluster and not isinstance(cluster[k], str) for k in _STATIC_CLUSTER_FIELDS):
+        return None
+    if "insecure-skip-tls-verify" in cluster and not isinstance(
+        cluster["insecure-skip-tls-verify"], bool
+    ):
+        return None
+    if "tls-server-name" in cluster and not isinstance(cluster["tls-server-name"], str):
+        return None
+
+    authorization: str | None = None
+    token: str | None = None
+    if "token" in user:
+        token = user["token"]
+    elif "tokenFile" in user:
+        token_path = os.path.normpath(os.path.join(_base_dir(user_path), user["tokenFile"]))
+        try:
+            with open(token_path) as fh:  # the locale's encoding, as the kubernetes loader
+                token = fh.read()
+        except OSError as exc:
+            raise ConfigError(f'kubeconfig: cannot read "{exc.filename}": {exc.strerror}') from exc
+    if token:
+        authorization = f"Bearer {token}"
+    elif "username" in user and "password" in user:
+        try:
+            raw = f"{user['username']}:{user['password']}".encode("latin-1")
+        except UnicodeEncodeError:
+            return None
+        authorization = f"Basic {base64.b64encode(raw).decode()}"
+
+    host = cluster["server"].rstrip("/")
+    ca_file = cert_file = key_file = None
+    if host.startswith("https"):
+        base = _base_dir(cluster_path)
+        try:
+            ca_file = _file_or_data(cluster, "certificate-authority", base)
+            cert_file = _file_or_data(user, "client-certificate", base)
+            key_file = _file_or_data(user, "client-key", base)
+        except binascii.Error:
+            return None  # the kubernetes path reports it (_BAD_BASE64)
+    verify = True
+    if "insecure-skip-tls-verify" in cluster:
+        verify = not cluster["insecure-skip-tls-verify"]
+    return _StaticConfig(
+        host=host,
+        verify=verify,
+        ca_file=ca_file,
+        cert_file=cert_file,
+        key_file=key_file,
+        tls_server_name=cluster.get("tls-server-name"),
+        authorization=authorization,
+    )
+
+
+def _base_dir(path: Path | None) -> str:
+    return os.path.abspath(os.path.dirname(str(path))) if path is not None else ""
+
+
+_data_files: dict[bytes, str] = {}
+
+
+def _file_or_data(section: dict[str, Any], key: str, base: str) -> str | None:
+    """The file holding ``key``: ``key-data`` decoded into a private file, else ``key`` resolved.
+
+    Upstream: kubernetes ``config/kube_config.py`` (FileOrData.as_file): a present but empty
+    ``-data`` field means no file, and the file field is then ignored.
+    """
+    data_key = f"{key}-data"
+    if data_key in section:
+        data: str = section[data_key]
+        if not data:
+            return None
+        content = base64.standard_b64decode(data.encode())
+        name = _data_files.get(content)
+        if name is None or not os.path.isfile(name):
+            name = _data_files[content] = _private_file(content)
+        return name
+    if key not in section:
+        return None
+    name = os.path.normpath(os.path.join(base, section[key]))
+    if not os.path.isfile(name):
+        raise ConfigError(f"kubeconfig: File does not exist: {name}")
+    return name
 
 
 def _in_cluster(options: ConnectionOptions) -> RestConfig:
@@ -492,13 +658,13 @@ class _ExecCredentialSource:
         )
 
 
-def _private_file(content: str) -> str:
+def _private_file(content: str | bytes) -> str:
     """Write PEM material to an owner-only temporary file, removed at exit."""
     import atexit
 
     fd, name = tempfile.mkstemp(prefix="kmech-", suffix=".pem")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(content)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(content.encode() if isinstance(content, str) else content)
 
     def remove() -> None:
         if os.path.exists(name):
