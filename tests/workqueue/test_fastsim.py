@@ -82,6 +82,11 @@ def run_both(expr: str, config: SimulationConfig) -> list[tuple[dict[str, Any], 
             id="default-few-records-exp-capped",
         ),
         pytest.param(
+            "default",
+            SimulationConfig(items=3, failures=20, workers=2),
+            id="default-bucket-refills-to-its-burst",
+        ),
+        pytest.param(
             "max(exp(0s,1s),bucket(inf,0))",
             SimulationConfig(items=2, failures=1_100, workers=1),
             id="inline-zero-base-past-2^1024",
@@ -95,6 +100,19 @@ def run_both(expr: str, config: SimulationConfig) -> list[tuple[dict[str, Any], 
             "max(exp(2ms,1s),bucket(1000,5))",
             SimulationConfig(items=500, failures=8, workers=7),
             id="inline-bucket-refills-within-a-second",
+        ),
+        pytest.param(
+            # A refill over 2.551730039 s: Duration.Seconds() converts the whole seconds and the
+            # rest separately, which rounds differently from elapsed/1e9 here.
+            "max(exp(1ms,1s),bucket(1,5))",
+            SimulationConfig(items=5, failures=2, workers=5, work_time=Duration(2_550_730_039)),
+            id="inline-bucket-refill-seconds-split",
+        ),
+        pytest.param(
+            # One token of debt at 1e-10 qps is 1e19 ns, past int64: InfDuration.
+            "max(exp(1ms,1s),bucket(0.0000000001,1))",
+            SimulationConfig(items=3, failures=1, workers=3),
+            id="inline-bucket-debt-overflows-to-inf",
         ),
         pytest.param(
             "exp(5ms,1000s)",
