@@ -16,7 +16,7 @@ SOURCE_FILES: list[str] = [
     "workqueue/presets.py",
 ]
 
-SOURCES_CRC: int | None = 0xF18BE438
+SOURCES_CRC: int | None = 0xF0361C23
 
 SPEC: CommandSpec = {
     "name": "kmech",

@@ -136,3 +136,12 @@ def test_resolve_collects_values_per_level() -> None:
     assert levels[0].values == {"context": "prod-eu"}
     assert levels[1].values == {"namespace": "shop"}
     assert levels[1].given == {"namespace", "resource"}
+
+
+def test_public_names() -> None:
+    import kmech.completion
+
+    assert kmech.completion.__all__ == ["Candidate"]
+    assert kmech.completion.Candidate("a", "b") == Candidate("a", "b")
+    assert Candidate("a") != Candidate("a", "b")
+    assert repr(Candidate("a")) == "Candidate('a', None)"
