@@ -3,6 +3,11 @@
 Nothing here holds semantics. Each sub-command lives in its own module exposing
 ``register(app)``; those modules import only typer and the standard library at module level, so
 ``kmech --help`` stays fast and never imports the ``kubernetes`` package.
+
+:func:`main` registers only the sub-command named on the command line (start-up time: building
+every command's click tree costs on each run); help, no sub-command, an unknown name, an
+unknown global option and typer's completion requests get every command. ``app``, read from
+outside this module, always has every command.
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ from kmech.cli.completion import (
 from kmech.errors import KmechError
 from kmech.transport.options import ConnectionOptions
 
-__all__ = ["GlobalOptions", "app", "main", "global_options"]
+# `app` is served by the module's __getattr__ (it registers every command first).
+__all__ = ["GlobalOptions", "app", "main", "global_options"]  # noqa: F822
 
 
 @dataclass(slots=True)
@@ -54,7 +60,7 @@ Examples:
   kmech sandbox                      # a local API server to point kubectl and kmech at
 """
 
-app = typer.Typer(
+_app = typer.Typer(
     name="kmech",
     help=HELP,
     no_args_is_help=True,
@@ -65,7 +71,7 @@ app = typer.Typer(
 )
 
 
-@app.callback()
+@_app.callback()
 def _global(
     ctx: typer.Context,
     kubeconfig: str | None = typer.Option(
@@ -195,14 +201,91 @@ def _configure_logging(verbosity: int) -> None:
     root.propagate = False
 
 
-def _register_commands() -> None:
-    from kmech.cli import backoff, completion, resolve, resources, sandbox, version, watch
+# Sub-command name -> the module under kmech.cli that registers it, in the order `--help` lists
+# them. A test checks it against what each module's register() adds.
+COMMAND_MODULES: dict[str, str] = {
+    "resolve": "resolve",
+    "resources": "resources",
+    "watch": "watch",
+    "backoff": "backoff",
+    "sandbox": "sandbox",
+    "version": "version",
+    "completion": "completion",
+}
 
-    for module in (resolve, resources, watch, backoff, sandbox, version, completion):
-        module.register(app)
+# Global options that take a value (the next word unless written --opt=value or -nVALUE), and
+# those that do not; any other option before the sub-command registers every command.
+_VALUE_OPTIONS = frozenset(
+    {
+        "--kubeconfig",
+        "--context",
+        "--cluster",
+        "--user",
+        "-n",
+        "--namespace",
+        "-s",
+        "--server",
+        "--token",
+        "--certificate-authority",
+        "--request-timeout",
+        "-v",
+        "--v",
+    }
+)
+_FLAG_OPTIONS = frozenset({"--insecure-skip-tls-verify", "--no-color"})
+
+_registered: dict[str, list[Any]] = {}
 
 
-_register_commands()
+def _register(modules: list[str]) -> None:
+    """Register the commands of ``modules`` (each once), keeping the canonical order."""
+    import importlib
+
+    for name in modules:
+        if name not in _registered:
+            scratch = typer.Typer()
+            importlib.import_module(f"kmech.cli.{name}").register(scratch)
+            _registered[name] = list(scratch.registered_commands)
+    order = list(dict.fromkeys(COMMAND_MODULES.values()))
+    _app.registered_commands = [c for m in order if m in _registered for c in _registered[m]]
+
+
+def _command_in(args: list[str]) -> str | None:
+    """The sub-command ``args`` invoke, or None when every command must be registered."""
+    if any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ):
+        return None  # typer's own completion walks the whole tree
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in _VALUE_OPTIONS:
+            i += 2
+            continue
+        if arg in _FLAG_OPTIONS or (
+            arg.startswith("--") and arg.split("=", 1)[0] in _VALUE_OPTIONS | _FLAG_OPTIONS
+        ):
+            i += 1
+            continue
+        if arg.startswith("-") and not arg.startswith("--") and arg[:2] in _VALUE_OPTIONS:
+            i += 1  # -nshop, -v6
+            continue
+        if arg.startswith("-"):
+            return None  # --help, --install-completion, "--", a typo: click reports it
+        return arg if arg in COMMAND_MODULES else None
+    return None
+
+
+def _app_for(args: list[str]) -> typer.Typer:
+    command = _command_in(args)
+    _register([COMMAND_MODULES[command]] if command else list(COMMAND_MODULES.values()))
+    return _app
+
+
+def __getattr__(name: str) -> typer.Typer:
+    # `app` for importers (tests, the completion generator): always every command.
+    if name == "app":
+        _register(list(COMMAND_MODULES.values()))
+        return _app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _verbosity_from_argv(argv: list[str]) -> int:
@@ -233,7 +316,9 @@ def main(argv: list[str] | None = None) -> None:
     args = ["--v=" + a[3:] if a.startswith("-v=") else a for a in args]
     verbosity = _verbosity_from_argv(args)
     try:
-        app(args=args, prog_name=_prog_name(sys.argv[0] if sys.argv else ""), standalone_mode=True)
+        _app_for(args)(
+            args=args, prog_name=_prog_name(sys.argv[0] if sys.argv else ""), standalone_mode=True
+        )
     except KmechError as exc:
         if verbosity >= 9:
             import traceback
