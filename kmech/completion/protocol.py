@@ -69,6 +69,11 @@ def respond(
         return render(shell, items, env)
     args, incomplete = completion_args(shell, env)
     items = complete(load_spec(), args, incomplete, candidates)
+    if shell != "bash" and incomplete[:1] == "-" and "=" in incomplete:
+        # zsh, fish and PowerShell replace the whole word "--opt=par": keep "--opt=" in front.
+        # (click, and so typer, answer with bare values, which these shells then discard.)
+        prefix = incomplete.partition("=")[0] + "="
+        items = [Candidate(prefix + c.value, c.help) for c in items]
     return render(shell, items, env)
 
 

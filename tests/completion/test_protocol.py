@@ -128,6 +128,18 @@ def test_fast_path_matches_typer(
             id="powershell",
         ),
         pytest.param("zsh", "kmech completion x", "_files\n", id="zsh-nothing-falls-back-to-files"),
+        pytest.param(
+            "zsh",
+            "kmech --context=p",
+            '_arguments \'*: :(("--context=prod-eu":"cluster prod-eu"))\'\n',
+            id="zsh-option-equals-value",
+        ),
+        pytest.param(
+            "powershell",
+            "kmech --cluster=k",
+            "--cluster=kind-dev:::https://127.0.0.1:9\n",
+            id="powershell-option-equals-value",
+        ),
     ],
 )
 def test_rendered_answer(shell: str, line: str, expected: str, kube_env: KubeEnv) -> None:

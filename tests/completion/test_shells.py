@@ -369,3 +369,15 @@ def test_a_bug_never_reaches_the_prompt(
     proc = subprocess.run(["kmech"], env=env, capture_output=True, text=True, check=False)
     assert (proc.returncode, proc.stdout) == (0, "")
     assert ("Traceback" in proc.stderr) is traceback_shown
+
+
+@pytest.mark.skipif(
+    shutil.which("fish") is None, reason="fish is not installed (apt-get install fish)"
+)
+def test_fish_option_equals_value(shell_env: dict[str, str], tmp_path: Path) -> None:
+    shell_env = dict(
+        shell_env, XDG_CONFIG_HOME=str(tmp_path / "c"), XDG_DATA_HOME=str(tmp_path / "d")
+    )
+    script = f"source '{SCRIPTS / 'kmech.fish'}'; complete --do-complete='kmech --context=p'"
+    out = run(["fish", "--no-config", "-c", script], shell_env)
+    assert out.splitlines() == ["--context=prod-eu\tcluster prod-eu"]
