@@ -42,7 +42,7 @@ from bisect import bisect_left
 from collections import deque
 from typing import TYPE_CHECKING
 
-from kmech.workqueue._go import MAX_DURATION
+from kmech.workqueue._go import MAX_DURATION, TWO_63
 from kmech.workqueue.metrics import (
     HISTOGRAM_BUCKETS_SECONDS,
     UNFINISHED_WORK_UPDATE_PERIOD,
@@ -70,8 +70,6 @@ _NEVER = 1 << 64
 
 _EXP_TABLE_SIZE = 1025
 """``2.0**exp`` is +Inf from exp 1024 on, so the exponential delay is constant from there."""
-
-_TWO_63 = 9223372036854775808.0
 
 
 def _default_controller_parts(
@@ -152,6 +150,7 @@ def simulate_fast(
         b_tokens = tb._tokens  # noqa: SLF001
         b_last = tb._last  # noqa: SLF001
     b_inf = b_limit == INF
+    b_refills = b_limit > 0
     b_never = b_burst < 1  # the bucket refuses every reservation: InfDuration, no state change
     calls = 0
 
@@ -202,7 +201,12 @@ def simulate_fast(
     peak_waiting = 0
     drain = 0
     now = 0
-    t_release = _NEVER
+    # Module constants as locals: the loop below reads them on every failure.
+    never = _NEVER
+    max_duration = MAX_DURATION
+    two_63 = TWO_63
+    exp_n = _EXP_TABLE_SIZE
+    t_release = never
     instant = work_time == 0
     if k_items and not inline:
         clock_set(0)  # the reference sets the clock before the first processing ends
@@ -251,16 +255,21 @@ def simulate_fast(
                             # MaxOf(exp, bucket).when, inlined.
                             c = expc[i]
                             expc[i] = c + 1
-                            e = exp_table[c] if c < _EXP_TABLE_SIZE else exp_last
+                            e = exp_table[c] if c < exp_n else exp_last
                             if b_inf:
                                 b = 0
                             elif b_never:
-                                b = MAX_DURATION
+                                b = max_duration
                             else:
                                 tokens = b_tokens
-                                if b_last is not None and now > b_last and b_limit > 0:
-                                    sec, nsec = divmod(now - b_last, 1_000_000_000)
-                                    tokens += (float(sec) + float(nsec) / 1e9) * b_limit
+                                if b_last is not None and now > b_last and b_refills:
+                                    el = now - b_last
+                                    if el < 1_000_000_000:
+                                        # Duration.Seconds() below 1 s: 0.0 + nsec/1e9
+                                        tokens += (el / 1e9) * b_limit
+                                    else:
+                                        sec, nsec = divmod(el, 1_000_000_000)
+                                        tokens += (float(sec) + float(nsec) / 1e9) * b_limit
                                     if tokens > b_burst_f:
                                         tokens = b_burst_f
                                 tokens -= 1
@@ -269,12 +278,12 @@ def simulate_fast(
                                 if tokens >= 0:
                                     b = 0
                                 elif b_limit <= 0:
-                                    b = MAX_DURATION
+                                    b = max_duration
                                 else:
                                     d = (-tokens / b_limit) * 1e9
-                                    if d > _TWO_63:
-                                        b = MAX_DURATION
-                                    elif d == _TWO_63:
+                                    if d > two_63:
+                                        b = max_duration
+                                    elif d == two_63:
                                         b = 0
                                     else:
                                         b = int(d)
@@ -309,10 +318,10 @@ def simulate_fast(
                                     wrun_append((ready, wseq, i))
                                 else:
                                     heappush(wheap, (ready, wseq, i))
-                                if ready < t_release and ready < MAX_DURATION:
+                                if ready < t_release and ready < max_duration:
                                     t_release = ready
                         failures += 1
-                        if delay == MAX_DURATION:
+                        if delay == max_duration:
                             gave_up += 1
                         else:
                             sum_delays += delay
@@ -340,7 +349,7 @@ def simulate_fast(
                 width = depth_series.width
                 bucket_end = (now // width + 1) * width
                 bucket_peak = depth_series.peaks[now // width]
-            if t_release == _NEVER:
+            if t_release == never:
                 break
             now = t_release
             if not inline:
@@ -377,7 +386,7 @@ def simulate_fast(
             if busy:
                 t_done = busy[0][0]
                 now = t_release if t_release < t_done else t_done
-            elif t_release == _NEVER:
+            elif t_release == never:
                 break
             else:
                 now = t_release
@@ -409,16 +418,20 @@ def simulate_fast(
                         # MaxOf(exp, bucket).when, inlined (as above).
                         c = expc[i]
                         expc[i] = c + 1
-                        e = exp_table[c] if c < _EXP_TABLE_SIZE else exp_last
+                        e = exp_table[c] if c < exp_n else exp_last
                         if b_inf:
                             b = 0
                         elif b_never:
-                            b = MAX_DURATION
+                            b = max_duration
                         else:
                             tokens = b_tokens
-                            if b_last is not None and now > b_last and b_limit > 0:
-                                sec, nsec = divmod(now - b_last, 1_000_000_000)
-                                tokens += (float(sec) + float(nsec) / 1e9) * b_limit
+                            if b_last is not None and now > b_last and b_refills:
+                                el = now - b_last
+                                if el < 1_000_000_000:
+                                    tokens += (el / 1e9) * b_limit
+                                else:
+                                    sec, nsec = divmod(el, 1_000_000_000)
+                                    tokens += (float(sec) + float(nsec) / 1e9) * b_limit
                                 if tokens > b_burst_f:
                                     tokens = b_burst_f
                             tokens -= 1
@@ -427,12 +440,12 @@ def simulate_fast(
                             if tokens >= 0:
                                 b = 0
                             elif b_limit <= 0:
-                                b = MAX_DURATION
+                                b = max_duration
                             else:
                                 d = (-tokens / b_limit) * 1e9
-                                if d > _TWO_63:
-                                    b = MAX_DURATION
-                                elif d == _TWO_63:
+                                if d > two_63:
+                                    b = max_duration
+                                elif d == two_63:
                                     b = 0
                                 else:
                                     b = int(d)
@@ -465,10 +478,10 @@ def simulate_fast(
                                 wrun_append((ready, wseq, i))
                             else:
                                 heappush(wheap, (ready, wseq, i))
-                            if ready < t_release and ready < MAX_DURATION:
+                            if ready < t_release and ready < max_duration:
                                 t_release = ready
                     failures += 1
-                    if delay == MAX_DURATION:
+                    if delay == max_duration:
                         gave_up += 1
                     else:
                         sum_delays += delay
@@ -499,6 +512,29 @@ def simulate_fast(
         # is the reference heap's order.
         if nwait > peak_waiting:
             peak_waiting = nwait
+        if not wheap and not stale:
+            # The common case: every waiting entry is in `wrun`, in order, and live.
+            t_release = never
+            while wrun:
+                ready, _, i = wrun[0]
+                if ready > now:
+                    if ready < max_duration:
+                        t_release = ready
+                    break
+                wrun_popleft()
+                ent_seq[i] = 0
+                nwait -= 1
+                if not dirty[i]:
+                    adds += 1
+                    depth += 1
+                    if depth > depth_peak:
+                        depth_peak = depth
+                    if add_time[i] < 0:
+                        add_time[i] = now
+                    dirty[i] = 1
+                    if not processing[i]:
+                        append(i)
+            continue
         while True:
             if wrun:
                 first = wrun[0]
@@ -533,7 +569,7 @@ def simulate_fast(
                         append(i)
             else:
                 stale -= 1
-        t_release = _NEVER
+        t_release = never
         while wrun or wheap:
             if wrun and (not wheap or wrun[0] < wheap[0]):
                 first, in_heap = wrun[0], False
@@ -548,7 +584,7 @@ def simulate_fast(
                         wrun_popleft()
                     stale -= 1
                     continue
-            if first[0] < MAX_DURATION:
+            if first[0] < max_duration:
                 t_release = first[0]
             break
 
