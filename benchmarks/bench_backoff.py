@@ -2,8 +2,11 @@
 
 1. Simulate 100,000 items failing 20 times each through client-go's default controller limiter
    with 10 workers (2,000,000 failures): wall time, CPU time and peak RSS, for the fast engine
-   (the default) and the reference engine that drives the real RateLimitingQueue; the ratio
-   between them. Each run is a fresh subprocess so peak memory is its own.
+   (the default) and the reference engine that drives the real RateLimitingQueue; the ratios
+   between them. `--baseline REV` adds the fast engine of git revision REV (its simulate.py run
+   against today's package), for before/after figures on the same machine and load. Each run is
+   a fresh subprocess importing this working tree, so peak memory is its own. CPU time is the
+   figure to compare on a shared machine; the load average is printed with the results.
 2. `kmech backoff --failures 20` end to end through the installed entry point: median wall time
    against the peer `python -c pass` (bare interpreter start-up), and the import-time breakdown
    of what the command loads (python -X importtime).
@@ -15,16 +18,36 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def repo_env() -> dict[str, str]:
+    """The environment for child interpreters: this working tree's kmech first on the path,
+    whatever the installed kmech points at."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
+    return env
+
 
 SIM_CODE = r"""
-import json, resource, sys, time
+import importlib.util, json, resource, sys, time
 from kmech.workqueue import SimulationConfig, VirtualClock, parse_limiter, run_simulation
 items, failures, workers, work_ns, engine = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+if engine.endswith(".py"):  # a baseline simulate.py: its own (fast) engine
+    spec = importlib.util.spec_from_file_location("baseline_simulate", engine)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["baseline_simulate"] = module
+    spec.loader.exec_module(module)
+    SimulationConfig, run_simulation, engine = module.SimulationConfig, module.run_simulation, "fast"
 base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 clock = VirtualClock()
 limiter = parse_limiter("default").build_limiter(clock)
@@ -55,39 +78,74 @@ def run_simulation(
         check=True,
         capture_output=True,
         text=True,
+        env=repo_env(),
     ).stdout
     result: dict[str, float] = json.loads(out)
     return result
 
 
 def bench_simulation(
-    items: int, failures: int, workers: int, work_ns: int, repeat: int, engines: list[str]
+    items: int,
+    failures: int,
+    workers: int,
+    work_ns: int,
+    repeat: int,
+    engines: list[str],
+    baseline: str | None,
 ) -> None:
     print(
         f"== simulation: {items} items x {failures} failures, default controller limiter, {workers} workers, work time {work_ns} ns"
     )
-    medians: dict[str, float] = {}
-    for engine in engines:
-        runs = [run_simulation(items, failures, workers, work_ns, engine) for _ in range(repeat)]
-        wall = statistics.median(r["wall"] for r in runs)
-        cpu = statistics.median(r["cpu"] for r in runs)
-        peak = max(r["peak_rss_kib"] for r in runs) / 1024
-        growth = max(r["peak_rss_kib"] - r["base_rss_kib"] for r in runs) / 1024
-        medians[engine] = wall
-        print(
-            f"{engine:>6} engine: median wall {wall:.2f} s, cpu {cpu:.2f} s over {repeat} run(s); "
-            f"peak RSS {peak:.0f} MiB ({growth:.0f} MiB above the imports); "
-            f"{runs[0]['failures']:.0f} failures, drained at {runs[0]['drain_ns'] / 1e9:.1f} s virtual"
-        )
-    if "fast" in medians and "queue" in medians:
-        print(f"fast/queue wall ratio: {medians['fast'] / medians['queue']:.2f}")
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"load average (1/5/15 min) at start: {load} on {os.cpu_count()} CPUs")
+    runs_by: dict[str, list[dict[str, float]]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        targets = {engine: engine for engine in engines}
+        if baseline:
+            source = subprocess.run(
+                ["git", "-C", str(REPO), "show", f"{baseline}:kmech/workqueue/simulate.py"],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            path = Path(tmp) / "baseline_simulate.py"
+            path.write_text(source)
+            targets[f"fast@{baseline}"] = str(path)
+        for label, target in targets.items():
+            runs = [
+                run_simulation(items, failures, workers, work_ns, target) for _ in range(repeat)
+            ]
+            runs_by[label] = runs
+            wall = statistics.median(r["wall"] for r in runs)
+            cpu = statistics.median(r["cpu"] for r in runs)
+            peak = max(r["peak_rss_kib"] for r in runs) / 1024
+            growth = max(r["peak_rss_kib"] - r["base_rss_kib"] for r in runs) / 1024
+            print(
+                f"{label:>12}: median wall {wall:.2f} s, cpu {cpu:.2f} s over {repeat} run(s); "
+                f"peak RSS {peak:.0f} MiB ({growth:.0f} MiB above the imports); "
+                f"{runs[0]['failures']:.0f} failures, drained at {runs[0]['drain_ns'] / 1e9:.1f} s virtual"
+            )
+    if "fast" in runs_by:
+        fast = runs_by["fast"]
+        for label, runs in runs_by.items():
+            if label == "fast":
+                continue
+            same = runs[0]["drain_ns"] == fast[0]["drain_ns"]
+            print(
+                f"fast vs {label}: wall ratio "
+                f"{statistics.median(r['wall'] for r in fast) / statistics.median(r['wall'] for r in runs):.2f}, "
+                f"cpu ratio {statistics.median(r['cpu'] for r in fast) / statistics.median(r['cpu'] for r in runs):.2f}"
+                f"{'' if same else ' (DIFFERENT drain time!)'}"
+            )
 
 
 def median_wall(cmd: list[str], repeat: int) -> float:
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=repo_env()
+        )
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
 
@@ -97,7 +155,11 @@ def import_breakdown(max_depth: int = 2, min_us: int = 1000) -> list[tuple[int, 
     own imports that took at least ``min_us``, in import order (python -X importtime's tree)."""
     code = "from kmech.cli.app import main\ntry:\n    main(['backoff', '--failures', '20'])\nexcept SystemExit:\n    pass\n"
     err = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", code], check=True, capture_output=True, text=True
+        [sys.executable, "-X", "importtime", "-c", code],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=repo_env(),
     ).stderr
     rows: list[tuple[int, str, int]] = []
     for line in err.splitlines():
@@ -149,6 +211,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--command-repeat", type=int, default=15)
     parser.add_argument("--engines", default="fast,queue")
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="also run the fast engine of this git revision (e.g. HEAD~3) for before/after",
+    )
+    parser.add_argument("--skip-command", action="store_true", help="only the simulation benchmark")
     args = parser.parse_args()
     bench_simulation(
         args.items,
@@ -156,9 +224,11 @@ def main() -> None:
         args.workers,
         args.work_time_ns,
         args.repeat,
-        args.engines.split(","),
+        [e for e in args.engines.split(",") if e],
+        args.baseline,
     )
-    bench_command(args.command_repeat)
+    if not args.skip_command:
+        bench_command(args.command_repeat)
 
 
 if __name__ == "__main__":
