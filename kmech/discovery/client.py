@@ -27,6 +27,7 @@ from kmech.discovery.aggregated import (
     split_groups_and_resources,
 )
 from kmech.discovery.legacy import (
+    MAX_PARALLEL_FETCHES,
     api_versions_to_group,
     fetch_resource_lists,
     group_versions,
@@ -106,7 +107,7 @@ class HTTPDiscoveryClient:
     otherwise every group-version is fetched in parallel. Thread-safe.
     """
 
-    def __init__(self, requester: Requester, *, max_workers: int = 32) -> None:
+    def __init__(self, requester: Requester, *, max_workers: int = MAX_PARALLEL_FETCHES) -> None:
         self._requester = requester
         self._max_workers = max_workers
         self._lock = threading.Lock()

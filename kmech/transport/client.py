@@ -329,9 +329,10 @@ def _param(value: ParamValue) -> str:
 
 
 def _make_pool(config: RestConfig) -> urllib3.PoolManager:
-    # maxsize: legacy discovery fetches up to 32 group-versions at once (kmech.discovery.legacy);
-    # a smaller pool would discard the extra connections with a logged warning.
-    kwargs: dict[str, Any] = {"num_pools": 2, "maxsize": 32, "block": False}
+    # maxsize: legacy discovery fetches up to 128 group-versions at once (MAX_PARALLEL_FETCHES in
+    # kmech.discovery.legacy); a smaller pool would discard the extra connections with a logged
+    # warning.
+    kwargs: dict[str, Any] = {"num_pools": 2, "maxsize": 128, "block": False}
     if config.host.startswith("https"):
         if config.verify:
             kwargs["cert_reqs"] = "CERT_REQUIRED"
