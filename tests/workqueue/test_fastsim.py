@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kmech.clock import MILLISECOND, Duration
 from kmech.workqueue import VirtualClock, parse_limiter
@@ -131,3 +133,50 @@ def test_fast_engine_equals_the_reference(expr: str, config: SimulationConfig) -
     assert fast[0] == reference[0]
     assert fast[1] == reference[1]
     assert fast[2] == reference[2]
+
+
+@given(
+    expr=st.sampled_from(
+        [
+            "default",
+            "max(exp(1ms,100ms),bucket(3,2))",
+            "max(exp(0s,1s),bucket(inf,0))",
+            "max(exp(5ms,1s),bucket(0,3))",
+            "max(bucket(2,2),exp(1ms,1s))",
+            "exp(1ms,50ms)",
+            "maxwait(bucket(5,2),300ms)",
+            "seq(1ms,2ms,stop)",
+        ]
+    ),
+    items=st.integers(min_value=0, max_value=30),
+    failures=st.integers(min_value=0, max_value=5),
+    workers=st.integers(min_value=1, max_value=6),
+    work_ms=st.sampled_from([0, 0, 1, 7, 150, 600]),
+    fail_rate=st.sampled_from([None, None, 0.5, 1.0]),
+    seed=st.integers(min_value=0, max_value=1000),
+    record_limit=st.sampled_from([0, 5, 10_000]),
+)
+@settings(max_examples=60, deadline=None)
+def test_property_fast_engine_equals_the_reference(
+    expr: str,
+    items: int,
+    failures: int,
+    workers: int,
+    work_ms: int,
+    fail_rate: float | None,
+    seed: int,
+    record_limit: int,
+) -> None:
+    config = SimulationConfig(
+        items=items,
+        failures=failures,
+        workers=workers,
+        work_time=Duration(work_ms * MS),
+        fail_rate=fail_rate,
+        max_failures=failures if fail_rate is not None else None,
+        seed=seed,
+        record_limit=record_limit,
+        depth_buckets=8,
+    )
+    reference, fast = run_both(expr, config)
+    assert fast == reference
