@@ -152,7 +152,6 @@ def simulate_fast(
     b_inf = b_limit == INF
     b_refills = b_limit > 0
     b_never = b_burst < 1  # the bucket refuses every reservation: InfDuration, no state change
-    calls = 0
 
     # Per-item state (Queue/DelayingQueue/QueueMetrics), indexed by item.
     failed = [0] * k_items
@@ -277,7 +276,7 @@ def simulate_fast(
                                 b_tokens = tokens
                                 if tokens >= 0:
                                     b = 0
-                                elif b_limit <= 0:
+                                elif not b_refills:
                                     b = max_duration
                                 else:
                                     d = (-tokens / b_limit) * 1e9
@@ -287,7 +286,6 @@ def simulate_fast(
                                         b = 0
                                     else:
                                         b = int(d)
-                            calls += 1
                             delay = e if e > 0 else 0
                             if b > delay:
                                 delay = b
@@ -439,7 +437,7 @@ def simulate_fast(
                             b_tokens = tokens
                             if tokens >= 0:
                                 b = 0
-                            elif b_limit <= 0:
+                            elif not b_refills:
                                 b = max_duration
                             else:
                                 d = (-tokens / b_limit) * 1e9
@@ -449,7 +447,6 @@ def simulate_fast(
                                     b = 0
                                 else:
                                     b = int(d)
-                        calls += 1
                         delay = e if e > 0 else 0
                         if b > delay:
                             delay = b
@@ -599,7 +596,7 @@ def simulate_fast(
         tb = bucket_lim.bucket
         tb._tokens = b_tokens  # noqa: SLF001
         tb._last = b_last  # noqa: SLF001
-        if calls:
+        if failures:  # one when() per failure
             max_lim.last_decided_by = bucket_lim if b > (e if e > 0 else 0) else exp_lim
 
     # The work-duration histogram: every processing observed exactly work_time.
