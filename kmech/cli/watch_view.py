@@ -428,7 +428,16 @@ def run_live(
         console.size = (width, height)
         return render_frame(model.frame(rows_that_fit(height)), width, height, trace=trace)
 
-    with Live(console=console, screen=True, auto_refresh=False, transient=False) as live:
+    # No stdout/stderr redirection: the view owns the screen, and other threads' writes (logs at
+    # -v) must not be swallowed into it.
+    with Live(
+        console=console,
+        screen=True,
+        auto_refresh=False,
+        transient=False,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    ) as live:
         live.update(draw(), refresh=True)
         last_size = _terminal_size(console)
         last_draw = time.monotonic()
