@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from kmech.errors import ConfigError
+from kmech.transport import _simple_yaml
 from kmech.transport.options import ConnectionOptions
 
 __all__ = ["RestConfig", "load_rest_config", "kubeconfig_paths", "merge_kubeconfigs", "NO_CLUSTER"]
@@ -146,20 +147,20 @@ def merge_kubeconfigs(paths: list[Path]) -> MergedKubeconfig:
     Upstream: client-go ``tools/clientcmd/loader.go`` (Load: "the first file to set a particular
     map key wins and map key's value is never changed").
     """
-    import yaml
-
     merged = MergedKubeconfig()
     for path in paths:
         try:
-            # libyaml's loader when present: the pure-Python scanner costs ~15 ms per start-up.
-            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+            text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise ConfigError(f'cannot read kubeconfig "{path}": {exc.strerror}') from exc
-        except yaml.YAMLError as exc:
+        except UnicodeDecodeError as exc:
             raise ConfigError(
                 f'kubeconfig "{path}" is not valid YAML: fix the file or point --kubeconfig elsewhere'
             ) from exc
+        try:
+            data = _simple_yaml.load(text)  # the common case, without importing PyYAML
+        except _simple_yaml.Unsupported:
+            data = _load_yaml(text, path)
         if data is None:
             continue
         if not isinstance(data, dict):
@@ -183,6 +184,19 @@ def merge_kubeconfigs(paths: list[Path]) -> MergedKubeconfig:
                     )
                 target.setdefault(item["name"], _Entry(item["name"], value, path))
     return merged
+
+
+def _load_yaml(text: str, path: Path) -> Any:
+    import yaml
+
+    try:
+        # libyaml's loader when present: the pure-Python scanner costs ~15 ms per start-up.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return yaml.load(text, Loader=loader)
+    except yaml.YAMLError as exc:
+        raise ConfigError(
+            f'kubeconfig "{path}" is not valid YAML: fix the file or point --kubeconfig elsewhere'
+        ) from exc
 
 
 def load_rest_config(options: ConnectionOptions) -> RestConfig:
