@@ -324,22 +324,21 @@ def _finish(
     exec_spec = user.pop("exec", None)
     origin = "flags" if not cluster_path and not context_name else "kubeconfig"
     if exec_spec is None and not _FORCE_KUBERNETES_LOADER:
-        static = _load_static(cluster, cluster_path, user, user_path)
+        static = _load_static(
+            cluster,
+            cluster_path,
+            user,
+            user_path,
+            identity={
+                "namespace": namespace,
+                "context": context_name,
+                "cluster": cluster_name,
+                "user": user_name,
+                "source": origin,
+            },
+        )
         if static is not None:
-            return RestConfig(
-                host=static.host,
-                namespace=namespace,
-                context=context_name,
-                cluster=cluster_name,
-                user=user_name,
-                verify=static.verify,
-                ca_file=static.ca_file,
-                cert_file=static.cert_file,
-                key_file=static.key_file,
-                tls_server_name=static.tls_server_name,
-                authorization=static.authorization,
-                source=origin,
-            )
+            return static
 
     from kubernetes.client import Configuration
     from kubernetes.config.config_exception import ConfigException
@@ -435,24 +434,15 @@ _STATIC_USER_FIELDS = (
 _STATIC_CLUSTER_FIELDS = ("server", "certificate-authority", "certificate-authority-data")
 
 
-@dataclass(frozen=True, slots=True)
-class _StaticConfig:
-    host: str
-    verify: bool
-    ca_file: str | None
-    cert_file: str | None
-    key_file: str | None
-    tls_server_name: str | None
-    authorization: str | None = field(repr=False)
-
-
 def _load_static(
     cluster: dict[str, Any],
     cluster_path: Path | None,
     user: dict[str, Any],
     user_path: Path | None,
-) -> _StaticConfig | None:
-    """Read static credentials and TLS settings as the kubernetes loader does, without it.
+    identity: dict[str, Any],
+) -> RestConfig | None:
+    """Read static credentials and TLS settings as the kubernetes loader does, without it;
+    ``identity`` holds the RestConfig fields that do not come from the cluster or user.
 
     Returns None when the user needs the kubernetes loader (an auth provider) or a field has a
     type the rules below do not cover. The rules copy ``KubeConfigLoader`` (kubernetes
@@ -509,7 +499,7 @@ def _load_static(
     verify = True
     if "insecure-skip-tls-verify" in cluster:
         verify = not cluster["insecure-skip-tls-verify"]
-    return _StaticConfig(
+    return RestConfig(
         host=host,
         verify=verify,
         ca_file=ca_file,
@@ -517,6 +507,7 @@ def _load_static(
         key_file=key_file,
         tls_server_name=cluster.get("tls-server-name"),
         authorization=authorization,
+        **identity,
     )
 
 
