@@ -7,6 +7,12 @@ side), and one informer is built per (GVR, namespace, selectors, representation)
 
 from __future__ import annotations
 
+from kmech.dynamic.informer import (
+    WatchSession,
+    new_dynamic_factory,
+    new_informer,
+    notification_record,
+)
 from kmech.dynamic.listwatch import (
     ACCEPT_JSON,
     ACCEPT_METADATA,
@@ -19,6 +25,7 @@ from kmech.dynamic.listwatch import (
     TableColumn,
     resource_path,
 )
+from kmech.dynamic.resolve import WatchTarget, resolve_targets
 
 __all__ = [
     "ACCEPT_JSON",
@@ -31,4 +38,10 @@ __all__ = [
     "TableCells",
     "TableColumn",
     "resource_path",
+    "WatchSession",
+    "WatchTarget",
+    "new_dynamic_factory",
+    "new_informer",
+    "notification_record",
+    "resolve_targets",
 ]

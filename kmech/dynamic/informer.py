@@ -26,6 +26,7 @@ from kmech.clock import Duration
 from kmech.dynamic.listwatch import HTTPListerWatcher, ObjectFormat, TableCells
 from kmech.dynamic.resolve import WatchTarget, resolve_targets
 from kmech.errors import KmechError
+from kmech.informers.factory import GroupVersionResourceLike, InformerKey, SharedInformerFactory
 from kmech.informers.metrics import Phase, TraceEvent
 from kmech.informers.reflector import Reflector, ReflectorOptions
 from kmech.informers.shared_informer import (
@@ -35,12 +36,14 @@ from kmech.informers.shared_informer import (
     SharedIndexInformer,
 )
 from kmech.informers.store import DeletedFinalStateUnknown
+from kmech.mapper.schema import GroupVersionResource
 
 __all__ = [
     "WatchTarget",
     "WatchSession",
     "NotifyFunc",
     "new_informer",
+    "new_dynamic_factory",
     "notification_record",
     "resolve_targets",
 ]
@@ -125,6 +128,44 @@ def new_informer(
         reflector_options=reflector_options,
     )
     return informer, lw
+
+
+def new_dynamic_factory(
+    client: Any,
+    namespaced: Callable[[GroupVersionResourceLike], bool],
+    *,
+    object_format: ObjectFormat = ObjectFormat.FULL,
+    default_resync: Duration = _NO_RESYNC,
+    reflector_options: ReflectorOptions | None = None,
+    read_idle_timeout_seconds: float | None = 70.0,
+) -> SharedInformerFactory:
+    """A :class:`~kmech.informers.factory.SharedInformerFactory` whose informers talk HTTP.
+
+    ``namespaced(gvr)`` says whether a resource lives in namespaces (from the RESTMapper); a key
+    with ``metadata_only`` uses PartialObjectMetadata whatever ``object_format`` says.
+
+    Upstream: client-go ``dynamic/dynamicinformer/informer.go`` (NewFilteredDynamicSharedInformerFactory).
+    """
+
+    def lister_watcher(key: InformerKey) -> HTTPListerWatcher:
+        gvr = GroupVersionResource(key.gvr.group, key.gvr.version, key.gvr.resource)
+        scoped = namespaced(key.gvr)
+        return HTTPListerWatcher(
+            client,
+            gvr,
+            namespaced=scoped,
+            namespace=key.namespace if scoped else "",
+            label_selector=key.label_selector,
+            field_selector=key.field_selector,
+            object_format=ObjectFormat.METADATA if key.metadata_only else object_format,
+            read_idle_timeout_seconds=read_idle_timeout_seconds,
+        )
+
+    return SharedInformerFactory(
+        lister_watcher,
+        default_resync=default_resync,
+        reflector_options=reflector_options,
+    )
 
 
 class WatchSession:
