@@ -194,3 +194,33 @@ def test_sigterm_stops_cleanly_with_exit_0(sb, kubeconfig) -> None:
             proc.communicate()
     assert proc.returncode == 0, err
     assert (out, err) == ("", "")
+
+
+def test_several_resources_share_one_stream_with_one_synced_line_each(
+    sb, kubeconfig, capsys
+) -> None:
+    sb.create("pods", pod("a"), namespace="shop")
+    sb.create("deployments", {"metadata": {"name": "web"}}, namespace="shop", group="apps")
+    code, out, _ = kmech(capsys, "watch", "po,deploy", "-n", "shop", "--timeout", "0.5s")
+    assert code == 0
+    records = [json.loads(line) for line in out.splitlines()]
+    synced = sorted(r["resource"] for r in records if r["type"] == "SYNCED")
+    assert synced == ["deployments.apps", "pods"]
+    assert sorted(r["object"]["metadata"]["name"] for r in records if r["type"] == "ADDED") == [
+        "a",
+        "web",
+    ]
+
+
+def test_resync_replays_the_cache_without_requests(sb, kubeconfig, capsys) -> None:
+    sb.create("pods", pod("a"), namespace="shop")
+    code, out, _ = kmech(
+        capsys, "watch", "pods", "-n", "shop", "--resync", "1s", "--timeout", "2.5s"
+    )
+    assert code == 0
+    records = [json.loads(line) for line in out.splitlines()]
+    resyncs = [r for r in records if r.get("origin") == "resync"]
+    assert resyncs, records
+    assert {(r["type"], r["object"]["metadata"]["name"]) for r in resyncs} == {("MODIFIED", "a")}
+    lists = [r for r in sb.requests if r.path.endswith("/pods") and not r.is_watch]
+    assert len(lists) == 1, "a resync replays the cache; it never relists"
