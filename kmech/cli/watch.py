@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
     from kmech.cli.app import GlobalOptions
     from kmech.cli.watch_view import WatchModel
-    from kmech.dynamic.informer import WatchTarget
+    from kmech.dynamic.informer import WatchSession, WatchTarget
     from kmech.errors import KmechError
 
 __all__ = ["WatchOptions", "OUTPUT_FORMATS", "register", "run"]
@@ -256,7 +256,7 @@ def run(
 
 
 def _run_session(
-    session: Any,
+    session: WatchSession,
     targets: list[WatchTarget],
     opts: WatchOptions,
     plan: _Plan,
@@ -346,7 +346,7 @@ def _write_line(stream: TextIO, line: str) -> None:
 
 
 def _attach_writers(
-    session: Any,
+    session: WatchSession,
     targets: list[WatchTarget],
     fmt: str,
     out: TextIO,
@@ -373,7 +373,7 @@ def _attach_writers(
 
 
 def _attach_view(
-    session: Any,
+    session: WatchSession,
     model: WatchModel,
     targets: list[WatchTarget],
     many: bool,
