@@ -16,7 +16,7 @@ SOURCE_FILES: list[str] = [
     "workqueue/presets.py",
 ]
 
-SOURCES_CRC: int | None = 0xF0361C23
+SOURCES_CRC: int | None = 0x9F809F9E
 
 SPEC: CommandSpec = {
     "name": "kmech",
