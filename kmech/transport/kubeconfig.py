@@ -31,7 +31,6 @@ import base64
 import binascii
 import copy
 import os
-import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -666,6 +665,7 @@ class _ExecCredentialSource:
 def _private_file(content: str | bytes) -> str:
     """Write PEM material to an owner-only temporary file, removed at exit."""
     import atexit
+    import tempfile  # here, not at the top: it imports shutil and random (start-up time)
 
     fd, name = tempfile.mkstemp(prefix="kmech-", suffix=".pem")
     with os.fdopen(fd, "wb") as fh:
