@@ -676,6 +676,7 @@ def main() -> None:
             print(f"   {k:8s} {n}")
 
     if args.convergence:
+        sys.path.insert(0, str(ROOT))
         from kmech.sandbox import Sandbox
         from tests.fidelity.convergence import run_seed
 
