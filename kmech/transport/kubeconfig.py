@@ -371,6 +371,11 @@ def _finish(
     authorization = configuration.api_key.get("BearerToken")
     if authorization is None and configuration.username:
         authorization = configuration.get_basic_auth_token()
+    if authorization is not None:
+        # kubectl sends "tok" for a token file holding "tok\n" (client-go trims the file, Go
+        # trims header values); the kubernetes loader keeps the newline, which http.client
+        # refuses in a header.
+        authorization = authorization.strip()
     auth_provider: AuthProvider | None = None
     cert_file = configuration.cert_file
     key_file = configuration.key_file
@@ -387,7 +392,7 @@ def _finish(
 
         def refreshed() -> str | None:
             value = hook_configuration.get_api_key_with_prefix("BearerToken")
-            return str(value) if value else None
+            return str(value).strip() if value else None
 
         auth_provider = refreshed
 
@@ -477,7 +482,7 @@ def _load_static(
         except OSError as exc:
             raise ConfigError(f'kubeconfig: cannot read "{exc.filename}": {exc.strerror}') from exc
     if token:
-        authorization = f"Bearer {token}"
+        authorization = f"Bearer {token}".strip()  # see the kubernetes path
     elif "username" in user and "password" in user:
         try:
             raw = f"{user['username']}:{user['password']}".encode("latin-1")

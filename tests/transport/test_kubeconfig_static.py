@@ -201,6 +201,19 @@ def test_static_reader_matches_kubernetes_loader(
     assert static == loader
 
 
+@pytest.mark.parametrize("force_kubernetes_loader", [False, True], ids=["static", "kubernetes"])
+def test_token_file_newline_is_not_sent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, force_kubernetes_loader: bool
+) -> None:
+    """kubectl trims a token file ("tok\\n" is sent as "tok"); a newline in a header fails."""
+    (tmp_path / "token").write_text("tok\n")
+    path = tmp_path / "config"
+    path.write_text(yaml.safe_dump(doc({"server": HTTP}, {"tokenFile": "token"})))
+    monkeypatch.setattr(kubeconfig_module, "_FORCE_KUBERNETES_LOADER", force_kubernetes_loader)
+    config = load_rest_config(ConnectionOptions(kubeconfig=str(path)))
+    assert config.authorization_header() == "Bearer tok"
+
+
 def test_merged_files_resolve_client_files_against_the_clusters_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
