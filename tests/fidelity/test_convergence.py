@@ -1,4 +1,4 @@
-"""Convergence under churn and random faults: 120 seeds, each small (about 0.4 s).
+"""Convergence under churn and random faults: 100 seeds, each small (about 0.4 s).
 
 For every seed the informer's cache, the handler's view and the replayed ``-o jsonl`` stream must
 equal the sandbox's state once churn stops, and no handler may see MODIFIED or DELETED for a key
@@ -15,7 +15,7 @@ import pytest
 from kmech.sandbox import Sandbox
 from tests.fidelity.convergence import run_seed
 
-SEEDS = 120
+SEEDS = 100
 
 
 @pytest.fixture(scope="module")
