@@ -18,6 +18,7 @@ inside :func:`run`, so ``kmech --help`` stays fast.
 from __future__ import annotations
 
 import dataclasses
+import os
 import signal
 import sys
 import threading
@@ -284,7 +285,7 @@ def _run_session(
         model = WatchModel(all_namespaces=not plan.namespace)
         _attach_view(session, model, targets, many, wide=plan.output == "wide", trace=opts.trace)
     else:
-        _attach_writers(session, targets, plan.output, out, opts.show_secrets, many)
+        _attach_writers(session, targets, plan.output, out, opts.show_secrets, many, stop)
         if opts.trace:
             session.on_trace = lambda line: _write_line(err, line)
 
@@ -352,8 +353,13 @@ def _attach_writers(
     out: TextIO,
     show_secrets: bool,
     many: bool,
+    stop: threading.Event,
 ) -> None:
     from kmech.cli.watch_stream import EventWriter
+
+    def broken_pipe() -> None:
+        _silence(out)
+        stop.set()
 
     if fmt in ("table", "wide"):
         fmt = "name"  # plain rows on a pipe: one line per notification
@@ -368,6 +374,7 @@ def _attach_writers(
             show_secrets=show_secrets,
             lock=lock,
             resource=str(target) if many else "",
+            on_broken_pipe=broken_pipe,
         )
         session.add_handler(target, writer.notify, synced=writer.synced, rv=writer.mark_rv)
 
@@ -412,6 +419,19 @@ def _attach_view(
     session.on_retry = model.retry_in
     if trace:
         session.on_trace = model.trace
+
+
+def _silence(out: TextIO) -> None:
+    """Point a closed pipe at /dev/null so the interpreter's final flush cannot fail."""
+    try:
+        fd = out.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
 
 
 def _install_sigterm(stop: threading.Event) -> Callable[[], None]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
 
 __all__ = [
@@ -121,6 +121,7 @@ class EventWriter:
         show_secrets: bool = False,
         lock: threading.Lock | None = None,
         resource: str = "",
+        on_broken_pipe: Callable[[], None] | None = None,
     ) -> None:
         if fmt not in self.FORMATS:
             raise ValueError(f"unknown event format {fmt!r}")
@@ -131,6 +132,9 @@ class EventWriter:
         self._show_secrets = show_secrets
         self._lock = lock if lock is not None else threading.Lock()
         self._resource = resource
+        self._on_broken_pipe = on_broken_pipe
+        self.broken = False
+        """True once the reader went away (``kmech watch ... | head``); nothing is written after."""
         self._synced = False
         self._pending_rv = ""
         self._documents = 0
@@ -195,8 +199,16 @@ class EventWriter:
             name = (obj.get("metadata") or {}).get("name", "")
             text = f"{record['type'].lower()} {self._prefix}/{name}\n"
         self._documents += 1
-        self._out.write(text)
-        self._out.flush()
+        if self.broken:
+            return
+        try:
+            self._out.write(text)
+            self._out.flush()
+        except BrokenPipeError:
+            # The reader is gone: stop writing, and let the command stop (exit 0, as kubectl).
+            self.broken = True
+            if self._on_broken_pipe is not None:
+                self._on_broken_pipe()
 
 
 def replay(lines: Sequence[str]) -> dict[str, dict[str, Any]]:

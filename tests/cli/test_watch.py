@@ -224,3 +224,31 @@ def test_resync_replays_the_cache_without_requests(sb, kubeconfig, capsys) -> No
     assert {(r["type"], r["object"]["metadata"]["name"]) for r in resyncs} == {("MODIFIED", "a")}
     lists = [r for r in sb.requests if r.path.endswith("/pods") and not r.is_watch]
     assert len(lists) == 1, "a resync replays the cache; it never relists"
+
+
+def test_a_reader_that_goes_away_stops_the_command_quietly(sb, kubeconfig) -> None:
+    """``kmech watch pods | head -1``: exit 0, no traceback, no "Broken pipe" noise."""
+    sb.create("pods", pod("a"), namespace="default")
+    env = {**os.environ, "KUBECONFIG": str(kubeconfig)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kmech", "watch", "pods", "-o", "jsonl", "--timeout", "20s"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    try:
+        assert proc.stdout is not None and proc.stderr is not None
+        assert json.loads(proc.stdout.readline())["type"] == "ADDED"
+        proc.stdout.close()
+        assert sb.wait_for_watches(1)
+        for i in range(3):  # the next writes hit the closed pipe
+            sb.create("pods", pod(f"more-{i}"), namespace="default")
+        assert proc.wait(timeout=10) == 0
+        assert proc.stderr.read() == b""
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
