@@ -213,8 +213,14 @@ class WatchModel:
             self._dirty.set()
 
     def retry_in(self, seconds: float, reason: str) -> None:
-        """Show a countdown (``connection refused: retry in 1.3s``) until the next event."""
+        """Show a countdown (``connection refused: retry in 1.3s``) until the next event;
+        a negative ``seconds`` removes it."""
         with self._lock:
+            if seconds < 0:
+                if self._retry_at is not None:
+                    self._retry_at = None
+                    self._dirty.set()
+                return
             self._retry_at = self._monotonic() + seconds
             self._retry_reason = reason
             self._dirty.set()

@@ -174,7 +174,7 @@ class WatchSession:
     Set the hooks before :meth:`start`: ``on_error(exc)`` for LIST/WATCH request failures (the
     informers keep retrying; the CLI decides what is fatal), ``on_trace(line)`` for the reflector
     lifecycle, ``on_status(**counters)`` and ``on_retry(seconds, reason)`` for the status line
-    (called from :meth:`poll_status`).
+    (called from :meth:`poll_status`; a negative ``seconds`` means no retry is pending).
     """
 
     def __init__(
@@ -335,6 +335,8 @@ class WatchSession:
                     left = max(0.0, (s.retry_at - time.monotonic_ns()) / 1e9)
                     self.on_retry(left, _short_reason(s.last_error))
                     break
+            else:
+                self.on_retry(-1.0, "")  # nobody is waiting: no countdown
 
     def stats(self) -> list[Any]:
         return [i.stats() for i in self._informers.values()]

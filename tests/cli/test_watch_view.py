@@ -130,3 +130,12 @@ def test_events_per_second_and_resyncs_do_not_touch_rows(model: WatchModel, tick
     frame = model.frame(10)
     assert "15 ev/s" in frame.status
     assert [r.mark for r in frame.rows] == [" ", " ", " ", " "]
+
+
+def test_a_negative_retry_clears_the_countdown(model: WatchModel) -> None:
+    model.retry_in(1.3, "connection refused")
+    assert "retry in 1.3s" in model.frame(0).status
+    model.retry_in(-1.0, "")
+    assert model.frame(0).status == (
+        "synced | 4 objects | rv 42 | 0 ev/s | relists 0 | restarts 0 | resyncs 0"
+    )
