@@ -343,5 +343,19 @@ class WatchSession:
 
 
 def _short_reason(error: str) -> str:
-    text = error.split(":", 1)[0] if error else "retrying"
-    return text[:40] or "retrying"
+    """A few words for the status line from the reflector's last error message."""
+    text = error.lower()
+    for needle, words in (
+        ("refused", "connection refused"),
+        ("broke", "connection lost"),
+        ("timed out", "timed out"),
+        ("timeout", "timed out"),
+        ("429", "throttled (429)"),
+        ("too many requests", "throttled (429)"),
+        ("410", "expired (410)"),
+        ("500", "server error (500)"),
+        ("503", "unavailable (503)"),
+    ):
+        if needle in text:
+            return words
+    return "retrying"

@@ -174,3 +174,24 @@ def test_dynamic_factory_shares_one_informer_per_key_over_http(sb, kubeconfig) -
     finally:
         factory.shutdown()
         client.close()
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        pytest.param(
+            "the connection to the server http://127.0.0.1:1 was refused: is the cluster running",
+            "connection refused",
+            id="refused",
+        ),
+        pytest.param(
+            "too many requests (429): slow down; retry later", "throttled (429)", id="429"
+        ),
+        pytest.param("the server answered 500: boom", "server error (500)", id="500"),
+        pytest.param("", "retrying", id="nothing"),
+    ],
+)
+def test_status_line_retry_reasons(error: str, words: str) -> None:
+    from kmech.dynamic.informer import _short_reason
+
+    assert _short_reason(error) == words
