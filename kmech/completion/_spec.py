@@ -16,7 +16,7 @@ SOURCE_FILES: list[str] = [
     "workqueue/presets.py",
 ]
 
-SOURCES_CRC: int | None = 0x9F809F9E
+SOURCES_CRC: int | None = 0xDD4BC2FC
 
 SPEC: CommandSpec = {
     "name": "kmech",
