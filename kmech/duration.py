@@ -1,4 +1,5 @@
-"""Go duration syntax (``1m30s``, ``250ms``, ``4.099999999s``) to and from integer nanoseconds.
+"""Go duration syntax (``1m30s``, ``250ms``, ``4.099999999s``) to and from integer nanoseconds,
+and kubectl's short ages (``45s``, ``3m12s``, ``2d4h``) for AGE columns.
 
 Parsing follows Go's ``time.ParseDuration`` exactly, including integer-exact fractions and the
 units ``ns``, ``us``, ``µs``, ``μs``, ``ms``, ``s``, ``m``, ``h``; formatting follows
@@ -12,7 +13,7 @@ from __future__ import annotations
 from kmech.clock import Duration
 from kmech.errors import UsageError
 
-__all__ = ["parse_duration", "format_duration", "MAX_DURATION"]
+__all__ = ["parse_duration", "format_duration", "human_duration", "MAX_DURATION"]
 
 MAX_DURATION = (1 << 63) - 1
 """Go's maximum ``time.Duration`` (about 292 years); also client-go's "infinite" delay."""
@@ -133,3 +134,39 @@ def _frac(v: int, prec: int) -> str:
         return str(whole)
     digits = str(frac).rjust(prec, "0").rstrip("0")
     return f"{whole}.{digits}"
+
+
+def human_duration(seconds: float) -> str:
+    """A short age as kubectl prints it (``45s``, ``3m12s``, ``5h``, ``12d``, ``2y30d``).
+
+    Upstream: apimachinery ``pkg/util/duration/duration.go``, HumanDuration.
+    """
+    s = int(seconds)
+    if s < -1:
+        return "<invalid>"
+    if s < 0:
+        return "0s"
+    if s < 120:
+        return f"{s}s"
+    minutes = s // 60
+    if minutes < 10:
+        sec = s % 60
+        return f"{minutes}m" if sec == 0 else f"{minutes}m{sec}s"
+    if minutes < 180:
+        return f"{minutes}m"
+    hours = s // 3600
+    if hours < 8:
+        m = minutes % 60
+        return f"{hours}h" if m == 0 else f"{hours}h{m}m"
+    if hours < 48:
+        return f"{hours}h"
+    if hours < 24 * 8:
+        h = hours % 24
+        return f"{hours // 24}d" if h == 0 else f"{hours // 24}d{h}h"
+    if hours < 24 * 365 * 2:
+        return f"{hours // 24}d"
+    if hours < 24 * 365 * 8:
+        dy = (hours // 24) % 365
+        years = hours // 24 // 365
+        return f"{years}y" if dy == 0 else f"{years}y{dy}d"
+    return f"{hours // 24 // 365}y"

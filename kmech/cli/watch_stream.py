@@ -18,6 +18,8 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
 
+from kmech.duration import human_duration
+
 __all__ = [
     "REDACTED",
     "NOTIFICATION_TYPES",
@@ -61,42 +63,6 @@ def kind_name(kind: str, group: str) -> str:
     """The ``kind[.group]`` prefix kubectl's ``-o name`` prints (``pod``, ``deployment.apps``)."""
     k = kind.lower()
     return f"{k}.{group}" if group else k
-
-
-def human_duration(seconds: float) -> str:
-    """A short age as kubectl prints it (``45s``, ``3m12s``, ``5h``, ``12d``, ``2y30d``).
-
-    Upstream: apimachinery ``pkg/util/duration/duration.go``, HumanDuration.
-    """
-    s = int(seconds)
-    if s < -1:
-        return "<invalid>"
-    if s < 0:
-        return "0s"
-    if s < 120:
-        return f"{s}s"
-    minutes = s // 60
-    if minutes < 10:
-        sec = s % 60
-        return f"{minutes}m" if sec == 0 else f"{minutes}m{sec}s"
-    if minutes < 180:
-        return f"{minutes}m"
-    hours = s // 3600
-    if hours < 8:
-        m = minutes % 60
-        return f"{hours}h" if m == 0 else f"{hours}h{m}m"
-    if hours < 48:
-        return f"{hours}h"
-    if hours < 24 * 8:
-        h = hours % 24
-        return f"{hours // 24}d" if h == 0 else f"{hours // 24}d{h}h"
-    if hours < 24 * 365 * 2:
-        return f"{hours // 24}d"
-    if hours < 24 * 365 * 8:
-        dy = (hours // 24) % 365
-        years = hours // 24 // 365
-        return f"{years}y" if dy == 0 else f"{years}y{dy}d"
-    return f"{hours // 24 // 365}y"
 
 
 class EventWriter:

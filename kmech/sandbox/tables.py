@@ -17,6 +17,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from kmech.duration import human_duration
+
 __all__ = [
     "human_duration",
     "table_for",
@@ -44,38 +46,6 @@ def _col(
     name: str, typ: str = "string", desc: str = "", priority: int = 0, fmt: str = ""
 ) -> dict[str, Any]:
     return {"name": name, "type": typ, "format": fmt, "description": desc, "priority": priority}
-
-
-def human_duration(seconds: float) -> str:
-    """apimachinery's HumanDuration: ``45s``, ``5m3s``, ``3h``, ``2d4h``, ``3y``."""
-    s = int(seconds)
-    if s < -1:
-        return "<invalid>"
-    if s < 0:
-        return "0s"
-    if s < 120:
-        return f"{s}s"
-    minutes = s // 60
-    if minutes < 10:
-        rest = s % 60
-        return f"{minutes}m" if rest == 0 else f"{minutes}m{rest}s"
-    if minutes < 180:
-        return f"{minutes}m"
-    hours = s // 3600
-    if hours < 8:
-        rest = minutes % 60
-        return f"{hours}h" if rest == 0 else f"{hours}h{rest}m"
-    if hours < 48:
-        return f"{hours}h"
-    if hours < 24 * 8:
-        rest = hours % 24
-        return f"{hours // 24}d" if rest == 0 else f"{hours // 24}d{rest}h"
-    if hours < 24 * 365 * 2:
-        return f"{hours // 24}d"
-    if hours < 24 * 365 * 8:
-        days = (hours // 24) % 365
-        return f"{hours // 24 // 365}y" if days == 0 else f"{hours // 24 // 365}y{days}d"
-    return f"{hours // 24 // 365}y"
 
 
 def _age(obj: dict[str, Any], now: float) -> str:
