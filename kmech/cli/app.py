@@ -280,6 +280,51 @@ def _app_for(args: list[str]) -> typer.Typer:
     return _app
 
 
+def _hoist_global_options(args: list[str], group: Any) -> list[str]:
+    """Move global flags written after the sub-command to before it, as kubectl accepts them
+    anywhere (``kmech watch pods --context prod``). A flag the sub-command defines itself (e.g.
+    ``watch -n``) stays where it is, and nothing after ``--`` moves."""
+    command = _command_in(args)
+    if command is None or command not in group.commands:
+        return args
+    at = args.index(command)
+    own_value: set[str] = set()
+    own_names: set[str] = set()
+    for param in group.commands[command].params:
+        names = [*getattr(param, "opts", []), *getattr(param, "secondary_opts", [])]
+        own_names.update(names)
+        if (
+            not getattr(param, "is_flag", False)
+            and getattr(param, "param_type_name", "") == "option"
+        ):
+            own_value.update(names)
+    head, tail, moved = args[: at + 1], [], []
+    i = at + 1
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            tail.extend(args[i:])
+            break
+        name = arg.split("=", 1)[0] if arg.startswith("--") else arg
+        if name in own_names or (arg[:2] in own_names and not arg.startswith("--")):
+            take = 2 if arg in own_value else 1
+        elif arg in _VALUE_OPTIONS:
+            moved.extend(args[i : i + 2])
+            i += 2
+            continue
+        elif name in _VALUE_OPTIONS | _FLAG_OPTIONS or (
+            not arg.startswith("--") and arg[:2] in _VALUE_OPTIONS and len(arg) > 2
+        ):
+            moved.append(arg)
+            i += 1
+            continue
+        else:
+            take = 1
+        tail.extend(args[i : i + take])
+        i += take
+    return [*head[:at], *moved, *head[at:], *tail]
+
+
 def __getattr__(name: str) -> typer.Typer:
     # `app` for importers (tests, the completion generator): always every command.
     if name == "app":
@@ -316,8 +361,11 @@ def main(argv: list[str] | None = None) -> None:
     args = ["--v=" + a[3:] if a.startswith("-v=") else a for a in args]
     verbosity = _verbosity_from_argv(args)
     try:
-        _app_for(args)(
-            args=args, prog_name=_prog_name(sys.argv[0] if sys.argv else ""), standalone_mode=True
+        group = typer.main.get_command(_app_for(args))
+        group.main(
+            args=_hoist_global_options(args, group),
+            prog_name=_prog_name(sys.argv[0] if sys.argv else ""),
+            standalone_mode=True,
         )
     except KmechError as exc:
         if verbosity >= 9:

@@ -92,3 +92,41 @@ def test_main_registers_only_the_invoked_command(argv: list[str], registered: li
         assert "kmech.cli.sandbox" not in loaded
     # Reading `app` afterwards adds the rest, in the order --help lists them.
     assert everything == list(app_module.COMMAND_MODULES)
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        pytest.param(
+            ["watch", "pods", "--request-timeout", "2s"],
+            ["--request-timeout", "2s", "watch", "pods"],
+            id="value-flag-moves",
+        ),
+        pytest.param(
+            ["resolve", "po", "--context=prod", "--no-color"],
+            ["--context=prod", "--no-color", "resolve", "po"],
+            id="equals-form-and-bool-flag-move",
+        ),
+        pytest.param(
+            ["watch", "pods", "-n", "shop", "--kubeconfig", "k"],
+            ["--kubeconfig", "k", "watch", "pods", "-n", "shop"],
+            id="a-flag-the-command-defines-stays",
+        ),
+        pytest.param(
+            ["resolve", "-o", "json", "--server", "https://x", "po"],
+            ["--server", "https://x", "resolve", "-o", "json", "po"],
+            id="command-option-values-are-skipped",
+        ),
+        pytest.param(
+            ["--context", "a", "resolve", "po", "--", "--token"],
+            ["--context", "a", "resolve", "po", "--", "--token"],
+            id="nothing-after-double-dash",
+        ),
+        pytest.param(["resolve", "po"], ["resolve", "po"], id="no-globals"),
+    ],
+)
+def test_global_flags_after_the_command_move_before_it(
+    argv: list[str], expected: list[str]
+) -> None:
+    group = typer.main.get_command(app_module._app_for(argv))
+    assert app_module._hoist_global_options(argv, group) == expected
