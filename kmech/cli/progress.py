@@ -30,10 +30,10 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import TextIO
 
-__all__ = ["Progress", "progress", "progress_enabled"]
+__all__ = ["Progress", "ProgressCallback", "progress", "progress_enabled"]
 
 _FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 _ASCII_FRAMES = "|/-\\"
@@ -190,3 +190,45 @@ def progress(
         yield p
     finally:
         p._finish()
+
+
+class ProgressCallback:
+    """An ``on_progress(done, total)`` callback for library code that starts the spinner only
+    when first called, so work that never reports (a warm cache) shows and costs nothing.
+
+    Call :meth:`close` when the slow part is over (safe to call again, and the next report
+    starts a fresh spinner, e.g. for a later refetch)."""
+
+    def __init__(
+        self,
+        label: str,
+        *,
+        unit: str = "",
+        color: bool = True,
+        enabled: bool | None = None,
+        stream: TextIO | None = None,
+        delay: float = 0.3,
+    ) -> None:
+        self._args = (label, unit, color, enabled, stream, delay)
+        self._lock = threading.Lock()
+        self._cm: AbstractContextManager[Progress] | None = None
+        self._progress: Progress | None = None
+        self.calls: list[tuple[int, int]] = []
+        """Every ``(done, total)`` reported, in order."""
+
+    def __call__(self, done: int, total: int) -> None:
+        with self._lock:
+            self.calls.append((done, total))
+            if self._progress is None:
+                label, unit, color, enabled, stream, delay = self._args
+                self._cm = progress(
+                    label, unit=unit, color=color, enabled=enabled, stream=stream, delay=delay
+                )
+                self._progress = self._cm.__enter__()
+            self._progress.update(count=done, total=total)
+
+    def close(self) -> None:
+        with self._lock:
+            cm, self._cm, self._progress = self._cm, None, None
+        if cm is not None:
+            cm.__exit__(None, None, None)

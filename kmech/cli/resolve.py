@@ -111,6 +111,7 @@ def run(
     *,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
+    color: bool = True,
 ) -> int:
     """Resolve every name; print results on ``stdout``, warnings and per-name errors on
     ``stderr``. Returns the exit code (3 when any name failed). Discovery and configuration
@@ -125,8 +126,13 @@ def run(
         raise UsageError(f'unknown output format "{options.output}": use -o wide|name|json|yaml')
     if not options.names:
         raise UsageError("no NAME given: try `kmech resolve po deploy.apps`")
+    from kmech.cli.progress import ProgressCallback
+
+    spinner = ProgressCallback("Discovering", unit="group-versions", color=color, stream=err)
     opened = open_discovery(
-        connection, DiscoveryFlags(options.discovery_dir, options.cache_dir, options.refresh)
+        connection,
+        DiscoveryFlags(options.discovery_dir, options.cache_dir, options.refresh),
+        on_progress=spinner,
     )
     if opened.notice:
         err.write(opened.notice + "\n")
@@ -136,12 +142,14 @@ def run(
     failed = False
     try:
         deferred.mapper()
+        spinner.close()
         for line in failure_warnings(deferred.documents().failures):
             err.write(f"Warning: {line}\n")
         for name in options.names:
             try:
                 result = deferred.call(partial(_resolve, name=name, kind=options.kind))
             except MapperError as exc:
+                spinner.close()
                 failed = True
                 if not options.explain:
                     err.write(f"error: {exc.message}\n")
@@ -149,6 +157,7 @@ def run(
                     if hint:
                         err.write(hint + "\n")
             else:
+                spinner.close()
                 if not options.explain:
                     for warning in [*result.warnings, *result.notes]:
                         err.write(f"Warning: {warning}\n")
@@ -157,6 +166,7 @@ def run(
                 lines = deferred.mapper().explain(name, kind=options.kind)
                 explained.append("\n".join(lines) + "\n")
     finally:
+        spinner.close()
         opened.close()
     if options.explain:
         out.write("\n".join(explained))
@@ -214,6 +224,9 @@ def register(app: typer.Typer) -> None:
             cache_dir=cache_dir,
             refresh=refresh,
         )
-        code = run(options, global_options(ctx).connection)
+        from kmech.cli.output import color_enabled
+
+        globals_ = global_options(ctx)
+        code = run(options, globals_.connection, color=color_enabled(globals_.no_color, sys.stderr))
         if code:
             raise typer.Exit(code)

@@ -55,6 +55,7 @@ def run(
     *,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
+    color: bool = True,
 ) -> int:
     """List the preferred resources; failed group-versions become warnings. Returns the exit code."""
     from kmech.cli.output import dump_json, dump_yaml, format_columns
@@ -70,15 +71,20 @@ def run(
     if options.sort_by not in ("", "name", "kind"):
         raise UsageError("--sort-by accepts only name or kind")
     assert isinstance(connection, ConnectionOptions)
+    from kmech.cli.progress import ProgressCallback
+
+    spinner = ProgressCallback("Discovering", unit="group-versions", color=color, stream=err)
     opened = open_discovery(
         connection,
         DiscoveryFlags(options.discovery_dir, options.cache_dir, options.refresh),
+        on_progress=spinner,
     )
     try:
         if opened.notice:
             err.write(opened.notice + "\n")
         docs = opened.client.server_groups_and_resources()
     finally:
+        spinner.close()
         opened.close()
     for line in failure_warnings(docs.failures):
         err.write(f"Warning: {line}\n")
@@ -193,6 +199,9 @@ def register(app: typer.Typer) -> None:
             cache_dir=cache_dir,
             refresh=refresh,
         )
-        code = run(options, global_options(ctx).connection)
+        from kmech.cli.output import color_enabled
+
+        globals_ = global_options(ctx)
+        code = run(options, globals_.connection, color=color_enabled(globals_.no_color, sys.stderr))
         if code:
             raise typer.Exit(code)

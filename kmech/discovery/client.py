@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from kmech.discovery.aggregated import (
@@ -105,11 +105,22 @@ class HTTPDiscoveryClient:
     One refresh asks ``/api`` and ``/apis`` for aggregated discovery (kubectl 1.37's Accept
     header); when both answer in aggregated form the resources come from those two documents,
     otherwise every group-version is fetched in parallel. Thread-safe.
+
+    ``on_progress(done, total)`` hears about every refresh's group-versions: per completed
+    fetch on the legacy path (see :func:`~kmech.discovery.legacy.fetch_resource_lists`), and a
+    single ``(total, total)`` when aggregated discovery brought them all at once.
     """
 
-    def __init__(self, requester: Requester, *, max_workers: int = MAX_PARALLEL_FETCHES) -> None:
+    def __init__(
+        self,
+        requester: Requester,
+        *,
+        max_workers: int = MAX_PARALLEL_FETCHES,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> None:
         self._requester = requester
         self._max_workers = max_workers
+        self._on_progress = on_progress
         self._lock = threading.Lock()
         self._documents: DiscoveryDocuments | None = None
         self.aggregated: bool | None = None
@@ -185,6 +196,9 @@ class HTTPDiscoveryClient:
             failures.update(split.failed)
         groups = _core_first(groups)
         group_list = {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}
+        if self._on_progress is not None:
+            total = len(group_versions(group_list))
+            self._on_progress(total, total)
         return DiscoveryDocuments(group_list, order_resource_lists(group_list, lists), failures)
 
     def _from_legacy(
@@ -219,7 +233,10 @@ class HTTPDiscoveryClient:
             return self._requester.request("GET", path).json()
 
         lists, failures = fetch_resource_lists(
-            get_json, group_versions(group_list), max_workers=self._max_workers
+            get_json,
+            group_versions(group_list),
+            max_workers=self._max_workers,
+            on_progress=self._on_progress,
         )
         for gv, reason in failures.items():
             log.debug("GET %s failed: %s", resource_list_path(gv), reason)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -161,13 +161,19 @@ class _LazyRequester:
                 self._client = None
 
 
-def open_discovery(connection: ConnectionOptions, flags: DiscoveryFlags) -> OpenedDiscovery:
+def open_discovery(
+    connection: ConnectionOptions,
+    flags: DiscoveryFlags,
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> OpenedDiscovery:
     """The discovery client the flags ask for.
 
     ``--discovery DIR`` reads a saved folder; with no cluster configured at all the packaged
     snapshot is used (and ``notice`` says so); otherwise the server, through the disk cache under
     ``--cache-dir`` (invalidated first with ``--refresh``). Raises ConfigError for a broken
-    kubeconfig.
+    kubeconfig. ``on_progress(done, total)`` is called only when the server is actually asked
+    (a cold cache, ``--refresh`` or a later refetch), never for a cache hit or a folder.
     """
     if flags.discovery_dir:
         return OpenedDiscovery(DirectoryDiscoveryClient(flags.discovery_dir), flags.discovery_dir)
@@ -184,7 +190,9 @@ def open_discovery(connection: ConnectionOptions, flags: DiscoveryFlags) -> Open
         rest.close()
     requester = _LazyRequester(connection, server)
     cache_dir = discovery_cache_dir(resolve_cache_root(flags.cache_dir), server)
-    client = CachedDiscoveryClient(HTTPDiscoveryClient(requester), DiskCache(cache_dir))
+    client = CachedDiscoveryClient(
+        HTTPDiscoveryClient(requester, on_progress=on_progress), DiskCache(cache_dir)
+    )
     if flags.refresh:
         client.invalidate()
     return OpenedDiscovery(client, server, cache_dir=cache_dir, _closers=[requester.close])

@@ -14,6 +14,7 @@ fetchGroupVersionResources, ServerResourcesForGroupVersion) and
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -93,20 +94,42 @@ def fetch_resource_lists(
     gvs: Iterable[str],
     *,
     max_workers: int = MAX_PARALLEL_FETCHES,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     """Fetch every group-version's APIResourceList in parallel.
 
     ``get_json(path)`` performs one GET and raises a KmechError on failure. Returns the lists in
     the order of ``gvs`` and the failed group-versions with their reasons. Only KmechErrors count
     as a group-version failure; anything else is a bug and propagates.
+
+    ``on_progress(done, total)``, when given, is called with ``(0, total)`` before the first
+    request and once more each time a group-version completes (fetched or failed), from the
+    worker threads but serialised, so ``done`` strictly increases and ends at ``total``.
     """
     ordered = list(dict.fromkeys(gvs))
     results: dict[str, dict[str, Any]] = {}
     failures: dict[str, str] = {}
     if not ordered:
         return results, failures
+    total = len(ordered)
+    done = 0
+    done_lock = threading.Lock()
+
+    def report() -> None:
+        nonlocal done
+        if on_progress is None:
+            return
+        with done_lock:
+            done += 1
+            on_progress(done, total)
 
     def one(gv: str) -> tuple[str, dict[str, Any] | None, str | None]:
+        try:
+            return fetch_one(gv)
+        finally:
+            report()
+
+    def fetch_one(gv: str) -> tuple[str, dict[str, Any] | None, str | None]:
         try:
             doc = get_json(resource_list_path(gv))
         except KmechError as exc:
@@ -119,6 +142,8 @@ def fetch_resource_lists(
             return gv, None, f"Got empty response for: {gv}"
         return gv, doc, None
 
+    if on_progress is not None:
+        on_progress(0, total)
     workers = max(1, min(max_workers, len(ordered)))
     if workers == 1:
         outcomes = [one(gv) for gv in ordered]
