@@ -24,8 +24,9 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import typer
 
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from kmech.cli.app import GlobalOptions
+    from kmech.cli.progress import Progress
     from kmech.cli.watch_view import WatchModel
     from kmech.dynamic.informer import WatchSession, WatchTarget
     from kmech.errors import KmechError
@@ -251,7 +253,9 @@ def run(
             watch_list=opts.watch_list,
             resync_ns=plan.resync_ns,
         )
-        return _run_session(session, targets, opts, plan, out, err, console, stop)
+        return _run_session(
+            session, targets, opts, plan, out, err, console, stop, no_color=g.no_color
+        )
     finally:
         client.close()
 
@@ -265,6 +269,8 @@ def _run_session(
     err: TextIO,
     console: Console | None,
     stop: threading.Event | None,
+    *,
+    no_color: bool = False,
 ) -> int:
     from kmech.errors import ForbiddenError, RequestTimeoutError, UnauthorizedError
 
@@ -284,13 +290,26 @@ def _run_session(
 
         model = WatchModel(all_namespaces=not plan.namespace)
         _attach_view(session, model, targets, many, wide=plan.output == "wide", trace=opts.trace)
-    else:
+    spinner: _SyncSpinner | None = None
+    if not plan.live and not opts.trace:
+        # Nothing else shows the initial sync here: a spinner on stderr (a terminal only) until
+        # the first record is written, which closes it so the two never share a line.
+        from kmech.cli.progress import progress_enabled
+
+        if progress_enabled(err):
+            from kmech.cli.output import color_enabled
+
+            spinner = _SyncSpinner(err, color=color_enabled(no_color, err))
+            out = cast("TextIO", _CloseOnWrite(out, spinner))
+    if not plan.live:
         _attach_writers(session, targets, plan.output, out, opts.show_secrets, many, stop)
         if opts.trace:
             session.on_trace = lambda line: _write_line(err, line)
 
     restore = _install_sigterm(stop)
     started = time.monotonic()
+    if spinner is not None:
+        spinner.start(session.describe())
     session.start()
     view_thread: threading.Thread | None = None
     try:
@@ -312,8 +331,12 @@ def _run_session(
             now = time.monotonic()
             if plan.timeout_s is not None and now - started >= plan.timeout_s:
                 break
+            if spinner is not None:
+                spinner.update(count=sum(st.objects for st in session.stats()))
             if not synced_reported and session.has_synced():
                 synced_reported = True
+                if spinner is not None:
+                    spinner.close()
                 session.report_synced()
             if (
                 not synced_reported
@@ -331,6 +354,8 @@ def _run_session(
     except KeyboardInterrupt:
         pass
     finally:
+        if spinner is not None:
+            spinner.close()
         stop.set()
         session.stop()
         if view_thread is not None:
@@ -339,6 +364,55 @@ def _run_session(
     if fatal:
         raise fatal[0]
     return 0
+
+
+class _SyncSpinner:
+    """The "Syncing" spinner: counts objects until closed; closing twice, or updating after
+    closing, does nothing (the writers close it from their threads)."""
+
+    def __init__(self, err: TextIO, *, color: bool) -> None:
+        self._err = err
+        self._color = color
+        self._lock = threading.Lock()
+        self._cm: AbstractContextManager[Progress] | None = None
+        self._progress: Progress | None = None
+        self._closed = False
+
+    def start(self, note: str) -> None:
+        from kmech.cli.progress import progress
+
+        with self._lock:
+            if self._closed or self._cm is not None:
+                return
+            self._cm = progress("Syncing", unit="objects", color=self._color, stream=self._err)
+            self._progress = self._cm.__enter__()
+            self._progress.update(count=0, note=note)
+
+    def update(self, count: int) -> None:
+        with self._lock:
+            if self._progress is not None:
+                self._progress.update(count=count)
+
+    def close(self) -> None:
+        with self._lock:
+            cm, self._cm, self._progress, self._closed = self._cm, None, None, True
+            if cm is not None:
+                cm.__exit__(None, None, None)
+
+
+class _CloseOnWrite:
+    """``out`` for the record writers: the first write erases the sync spinner first."""
+
+    def __init__(self, out: TextIO, spinner: _SyncSpinner) -> None:
+        self._out = out
+        self._spinner = spinner
+
+    def write(self, text: str) -> int:
+        self._spinner.close()
+        return self._out.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._out, name)
 
 
 def _write_line(stream: TextIO, line: str) -> None:

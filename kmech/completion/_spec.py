@@ -16,7 +16,7 @@ SOURCE_FILES: list[str] = [
     "workqueue/presets.py",
 ]
 
-SOURCES_CRC: int | None = 0x48E8F295
+SOURCES_CRC: int | None = 0x95E08B40
 
 SPEC: CommandSpec = {
     "name": "kmech",
