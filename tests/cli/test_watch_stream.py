@@ -11,7 +11,6 @@ import pytest
 from kmech.cli.watch_stream import (
     REDACTED,
     EventWriter,
-    human_duration,
     kind_name,
     object_key,
     redact_secret,
@@ -127,28 +126,6 @@ def test_replay_rebuilds_the_cache() -> None:
     w.notify("MODIFIED", "watch", pod("a", "3"))
     w.notify("DELETED", "watch", pod("b", "4"))
     assert replay(out.getvalue().splitlines()) == {"shop/a": pod("a", "3")}
-
-
-@pytest.mark.parametrize(
-    ("seconds", "text"),
-    [
-        pytest.param(-5, "<invalid>", id="negative"),
-        pytest.param(-0.5, "0s", id="just-negative"),
-        pytest.param(45, "45s", id="seconds"),
-        pytest.param(119, "119s", id="under-two-minutes"),
-        pytest.param(192, "3m12s", id="minutes-seconds"),
-        pytest.param(300, "5m", id="round-minutes"),
-        pytest.param(1500, "25m", id="minutes"),
-        pytest.param(4 * 3600 + 120, "4h2m", id="hours-minutes"),
-        pytest.param(20 * 3600, "20h", id="hours"),
-        pytest.param(3 * 86400 + 5 * 3600, "3d5h", id="days-hours"),
-        pytest.param(100 * 86400, "100d", id="days"),
-        pytest.param(3 * 365 * 86400 + 10 * 86400, "3y10d", id="years-days"),
-        pytest.param(9 * 365 * 86400, "9y", id="years"),
-    ],
-)
-def test_human_duration_matches_kubectl(seconds: float, text: str) -> None:
-    assert human_duration(seconds) == text
 
 
 def test_keys_and_kind_names() -> None:

@@ -2,33 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
-from kmech.sandbox.tables import human_duration, table_for
+from kmech.sandbox.tables import table_for
 from tests.sandbox.helpers import Client, pod
 
 TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"
-
-
-@pytest.mark.parametrize(
-    ("seconds", "text"),
-    [
-        pytest.param(-5, "<invalid>", id="future"),
-        pytest.param(-1, "0s", id="clock-skew"),
-        pytest.param(59, "59s", id="seconds"),
-        pytest.param(119, "119s", id="under-two-minutes"),
-        pytest.param(150, "2m30s", id="minutes-seconds"),
-        pytest.param(600, "10m", id="ten-minutes"),
-        pytest.param(3 * 3600 + 5 * 60, "3h5m", id="hours-minutes"),
-        pytest.param(10 * 3600, "10h", id="hours"),
-        pytest.param(3 * 86400 + 4 * 3600, "3d4h", id="days-hours"),
-        pytest.param(30 * 86400, "30d", id="days"),
-        pytest.param(3 * 365 * 86400 + 86400 * 10, "3y10d", id="years-days"),
-        pytest.param(9 * 365 * 86400, "9y", id="years"),
-    ],
-)
-def test_human_duration(seconds, text):
-    assert human_duration(seconds) == text
 
 
 def test_pod_row():
