@@ -21,6 +21,19 @@ OUTPUTS = ("table", "wide", "name", "json", "yaml")
 HEADERS = ("INPUT", "RESOURCE", "GROUP", "VERSION", "KIND", "SCOPE", "SHORTNAMES")
 WIDE_HEADERS = ("VERBS", "CATEGORIES")
 
+# The discovery-source flags, shared with `kmech resources` (one declaration, one help text).
+DISCOVERY_DIR_OPTION: Any = typer.Option(
+    None,
+    "--discovery",
+    help="Read a saved discovery folder (fixture layout or a kubectl cache) instead of a server.",
+)
+CACHE_DIR_OPTION: Any = typer.Option(
+    None, "--cache-dir", help="Discovery cache root (default $KUBECACHEDIR or ~/.kube/cache)."
+)
+REFRESH_OPTION: Any = typer.Option(
+    False, "--refresh", help="Ignore the cache and fetch discovery again."
+)
+
 HELP = """Show what kubectl would use for each NAME (resource, short name, kind or category), and why.
 
 Names are resolved exactly as `kubectl get NAME` resolves them: categories first, then
@@ -201,17 +214,9 @@ def register(app: typer.Typer) -> None:
         kind: bool = typer.Option(
             False, "--kind", help="Resolve Kinds (Deployment, Deployment.apps, Deployment.v1.apps)."
         ),
-        discovery: str | None = typer.Option(
-            None, "--discovery", help="Resolve offline against a saved discovery folder."
-        ),
-        cache_dir: str | None = typer.Option(
-            None,
-            "--cache-dir",
-            help="Discovery cache root (default $KUBECACHEDIR or ~/.kube/cache).",
-        ),
-        refresh: bool = typer.Option(
-            False, "--refresh", help="Ignore the cache and fetch discovery again."
-        ),
+        discovery: str | None = DISCOVERY_DIR_OPTION,
+        cache_dir: str | None = CACHE_DIR_OPTION,
+        refresh: bool = REFRESH_OPTION,
     ) -> None:
         from kmech.cli.app import global_options
 

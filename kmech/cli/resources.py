@@ -9,6 +9,7 @@ from typing import Annotated, TextIO
 import typer
 
 from kmech.cli.completion import output_formats
+from kmech.cli.resolve import CACHE_DIR_OPTION, DISCOVERY_DIR_OPTION, REFRESH_OPTION
 
 OUTPUTS = ("table", "wide", "name", "json", "yaml")
 
@@ -173,17 +174,9 @@ def register(app: typer.Typer) -> None:
         no_headers: bool = typer.Option(
             False, "--no-headers", help="Omit the header line of tables."
         ),
-        discovery: str | None = typer.Option(
-            None, "--discovery", help="Read a saved discovery folder instead of a server."
-        ),
-        cache_dir: str | None = typer.Option(
-            None,
-            "--cache-dir",
-            help="Discovery cache root (default $KUBECACHEDIR or ~/.kube/cache).",
-        ),
-        refresh: bool = typer.Option(
-            False, "--refresh", help="Ignore the cache and fetch discovery again."
-        ),
+        discovery: str | None = DISCOVERY_DIR_OPTION,
+        cache_dir: str | None = CACHE_DIR_OPTION,
+        refresh: bool = REFRESH_OPTION,
     ) -> None:
         from kmech.cli.app import global_options
 

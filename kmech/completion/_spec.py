@@ -16,7 +16,7 @@ SOURCE_FILES: list[str] = [
     "workqueue/presets.py",
 ]
 
-SOURCES_CRC: int | None = 0x95E08B40
+SOURCES_CRC: int | None = 0x714074F4
 
 SPEC: CommandSpec = {
     "name": "kmech",
@@ -327,7 +327,8 @@ SPEC: CommandSpec = {
                     "multiple": False,
                     "hidden": False,
                     "typer_param": True,
-                    "help": "Resolve offline against a saved discovery folder.",
+                    "help": "Read a saved discovery folder (fixture layout or a kubectl "
+                    "cache) instead of a server.",
                     "source": None,
                     "choices": None,
                     "case_sensitive": True,
@@ -501,7 +502,8 @@ SPEC: CommandSpec = {
                     "multiple": False,
                     "hidden": False,
                     "typer_param": True,
-                    "help": "Read a saved discovery folder instead of a server.",
+                    "help": "Read a saved discovery folder (fixture layout or a kubectl "
+                    "cache) instead of a server.",
                     "source": None,
                     "choices": None,
                     "case_sensitive": True,
