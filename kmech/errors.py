@@ -29,8 +29,9 @@ layer, chained with ``raise ... from exc``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+from kmech._record import field, record
 
 __all__ = [
     "EXIT_OK",
@@ -110,7 +111,7 @@ class TLSVerifyError(TransportError):
     """The server's certificate did not verify against the configured CA."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Status:
     """The parts of a meta/v1 Status that kmech reads; ``details`` keeps name, group, kind."""
 

@@ -17,7 +17,6 @@ inside :func:`run`, so ``kmech --help`` stays fast.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import signal
 import sys
@@ -30,6 +29,7 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import typer
 
+from kmech._record import replace
 from kmech.cli.completion import (
     complete_namespaces,
     complete_watchable_resources,
@@ -236,7 +236,7 @@ def run(
     plan = _complete(opts, g, out)
     connection = g.connection
     if opts.namespace:
-        connection = dataclasses.replace(connection, namespace=opts.namespace)
+        connection = replace(connection, namespace=opts.namespace)
     client = RESTClient.from_options(connection)
     try:
         if not opts.all_namespaces and not plan.namespace:

@@ -16,7 +16,7 @@ SOURCE_FILES: list[str] = [
     "workqueue/presets.py",
 ]
 
-SOURCES_CRC: int | None = 0x714074F4
+SOURCES_CRC: int | None = 0x236A7D4B
 
 SPEC: CommandSpec = {
     "name": "kmech",

@@ -14,9 +14,9 @@ convertAPIGroup, convertAPIResource, convertAPISubresource) and ``discovery/disc
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
+from kmech._record import field, record
 from kmech.errors import DiscoveryError
 
 __all__ = [
@@ -64,7 +64,7 @@ def aggregated_version(content_type: str | None) -> str | None:
     return version if version in _AGGREGATED_VERSIONS else None
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class AggregatedSplit:
     """One aggregated document in legacy shapes.
 

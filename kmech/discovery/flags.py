@@ -14,10 +14,10 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kmech._record import field, record
 from kmech.discovery.client import DiscoveryClient, HTTPDiscoveryClient
 from kmech.discovery.disk_cache import (
     CachedDiscoveryClient,
@@ -48,7 +48,7 @@ SNAPSHOT_NOTICE = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class DiscoveryFlags:
     """``--discovery``, ``--cache-dir`` and ``--refresh`` as given."""
 
@@ -57,7 +57,7 @@ class DiscoveryFlags:
     refresh: bool = False
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class OpenedDiscovery:
     """A discovery client plus where it reads from; ``notice`` is a line for stderr (or "")."""
 

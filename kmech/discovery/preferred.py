@@ -9,15 +9,15 @@ Upstream: client-go ``discovery/discovery_client.go`` (ServerPreferredResources)
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
+from kmech._record import field, record
 from kmech.discovery.client import DiscoveryDocuments
 
 __all__ = ["APIResourceRow", "ResourceFilter", "preferred_resources", "api_resources"]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class APIResourceRow:
     """One row of ``api-resources``: a resource in its selected group-version."""
 
@@ -59,7 +59,7 @@ class APIResourceRow:
         return out
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ResourceFilter:
     """kubectl's filters; ``None``/empty means "not given"."""
 

@@ -81,8 +81,8 @@ class DefaultRESTMapper:
     the plural lookups are sorted by the position of their group-version in
     ``default_group_versions``, then by name. The tables are keyed by plain
     ``(group, version, name)`` tuples (hashing them is several times cheaper than hashing the
-    dataclasses, which matters for discoveries with thousands of CRDs); the methods take and
-    return the schema dataclasses.
+    records, which matters for discoveries with thousands of CRDs); the methods take and
+    return the schema records.
     """
 
     __slots__ = (
@@ -141,7 +141,7 @@ class DefaultRESTMapper:
         self.add_specific(kind, plural, singular, scope)
 
     def add_raw(self, group: str, version: str, kind: str, scope: RESTScopeName) -> None:
-        """:meth:`add` without building dataclasses (the fast path)."""
+        """:meth:`add` without building records (the fast path)."""
         if not kind:
             self.add_specific_raw((group, version, kind), ("", "", ""), ("", "", ""), scope)
             return

@@ -18,9 +18,9 @@ client-go ``restmapper/discovery.go`` ``GetAPIGroupResources``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from kmech._record import record
 from kmech.errors import DiscoveryError
 from kmech.mapper.schema import GroupVersion
 
@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class APIResource:
     """One entry of an APIResourceList (subresources such as ``pods/log`` included)."""
 
@@ -53,7 +53,7 @@ class APIResource:
         return "/" in self.name
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class APIResourceList:
     """The resources of one group-version, in the server's order."""
 
@@ -61,7 +61,7 @@ class APIResourceList:
     resources: tuple[APIResource, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class APIGroup:
     """A group with its versions in server order and its preferred version (may be ``""``)."""
 
@@ -70,7 +70,7 @@ class APIGroup:
     preferred_version: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class DiscoveryData:
     """Groups in server order plus the resource lists that were available.
 

@@ -22,9 +22,9 @@ cli-runtime ``pkg/genericclioptions/config_flags.go`` (toRESTMapper).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kmech._record import record
 from kmech.mapper.category import CategoryExpander
 from kmech.mapper.default import DefaultRESTMapper
 from kmech.mapper.discovery_data import (
@@ -59,7 +59,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ResourceInfo:
     """One discovered resource (a top-level one; subresources are not listed).
 

@@ -8,9 +8,9 @@ produced by :mod:`kmech.mapper.resolve`; :func:`render_steps` turns them into se
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kmech._record import record
 from kmech.mapper.errors import MapperError, ResourceTypeNotFoundError, did_you_mean
 from kmech.mapper.interfaces import RESTMapping
 from kmech.mapper.schema import (
@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class CategoryStep:
     """A comma-separated piece was checked against the categories (``members`` None: not one)."""
 
@@ -47,7 +47,7 @@ class CategoryStep:
     members: tuple[GroupResource, ...] | None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class SplitStep:
     """The (expanded) argument was split on commas; ``duplicates`` were dropped."""
 
@@ -55,7 +55,7 @@ class SplitStep:
     duplicates: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ParseStep:
     """A piece was parsed as ``resource.version.group`` (``full``) and ``resource.group``."""
 
@@ -64,14 +64,14 @@ class ParseStep:
     group_resource: GroupResource
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ExpandStep:
     """The short-name expander looked at a query."""
 
     expansion: Expansion
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class KindLookupStep:
     """``KindFor`` on a (possibly expanded) query: every candidate in discovery order, the
     winner and the reason it won, or the error (``swallowed``: kubectl ignores it)."""
@@ -85,7 +85,7 @@ class KindLookupStep:
     retried: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class MappingStep:
     """``RESTMapping`` for a group-kind and version list (``purpose``: ``resource`` after a
     kind lookup, ``kind`` for the kind forms of the argument)."""
@@ -100,7 +100,7 @@ class MappingStep:
     swallowed: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class DedupeStep:
     """A piece's mapping had the same GVK as an earlier one and was dropped."""
 
@@ -108,7 +108,7 @@ class DedupeStep:
     gvk: GroupVersionKind
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class NoteStep:
     """A free sentence: a kmech observation or the final verdict."""
 

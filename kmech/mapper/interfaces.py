@@ -12,10 +12,10 @@ Upstream: apimachinery ``pkg/api/meta/interfaces.go``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+from kmech._record import record
 from kmech.mapper.schema import GroupKind, GroupVersionKind, GroupVersionResource
 
 __all__ = [
@@ -41,7 +41,7 @@ class RESTScopeName(StrEnum):
     ROOT = "root"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class RESTMapping:
     """Where a kind is served: ``resource`` (the plural GVR), ``gvk`` and ``scope``.
 

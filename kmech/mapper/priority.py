@@ -19,9 +19,9 @@ Upstream: apimachinery ``pkg/api/meta/priority.go``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
+from kmech._record import record
 from kmech.mapper.errors import AmbiguousKindError, AmbiguousResourceError
 from kmech.mapper.interfaces import ANY_GROUP, ANY_KIND, ANY_RESOURCE, ANY_VERSION, RESTMapping
 from kmech.mapper.schema import GroupKind, GroupVersionKind, GroupVersionResource
@@ -68,7 +68,7 @@ def pattern_text(group: str, version: str) -> str:
     return f"{group}/{version}"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Narrowing(Generic[_C]):
     """The outcome of narrowing ``candidates`` (as given) with patterns.
 

@@ -24,10 +24,10 @@ Upstream: cli-runtime ``pkg/resource/builder.go`` (``mappingFor``, ``ReplaceAlia
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from kmech._record import field, record
 from kmech.mapper.errors import (
     AmbiguousKindError,
     AmbiguousResourceError,
@@ -89,7 +89,7 @@ class MatchedBy(StrEnum):
     CATEGORY = "category"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Candidate:
     """Another resource the name matched, and why it lost to the winner."""
 
@@ -110,7 +110,7 @@ class Candidate:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Resolution:
     """One mapping produced for one comma-separated piece of the argument.
 
@@ -176,7 +176,7 @@ class Resolution:
         return data
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class CategoryExpansion:
     """A category found in the argument and its members (discovery order, repeats kept)."""
 
@@ -184,7 +184,7 @@ class CategoryExpansion:
     members: tuple[GroupResource, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ResolveResult:
     """Everything one argument resolved to, in kubectl's order, after GVK de-duplication."""
 
@@ -222,7 +222,7 @@ class ResolveResult:
         return data
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Recorder:
     """Collects steps, kubectl warnings and kmech notes while an argument is resolved."""
 
@@ -280,7 +280,7 @@ def _decision_reason(
 # -- mappingFor ------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class _KindHit:
     gvk: GroupVersionKind
     query: GroupVersionResource

@@ -1,7 +1,7 @@
 """Group/version/kind/resource value types and the parsers for command-line type arguments.
 
-Every type is a frozen, slotted dataclass whose ``str()`` is the Go ``String()`` form used in
-client-go's error messages. Nothing here lowercases or trims: ``parse_resource_arg("Pods.V1.")``
+Every type is a frozen, slotted record (:mod:`kmech._record`) whose ``str()`` is the Go
+``String()`` form used in client-go's error messages. Nothing here lowercases or trims: ``parse_resource_arg("Pods.V1.")``
 keeps every letter as typed; normalisation is the mapper's business.
 
 Upstream: apimachinery ``pkg/runtime/schema/group_version.go``.
@@ -9,8 +9,7 @@ Upstream: apimachinery ``pkg/runtime/schema/group_version.go``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from kmech._record import record
 from kmech.errors import UsageError
 
 __all__ = [
@@ -32,7 +31,7 @@ class GroupVersionParseError(UsageError):
     """A group-version string had more than one ``/``."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class GroupVersion:
     """An API group and version; the core group is ``""``. ``str()`` gives ``v1`` or ``apps/v1``."""
 
@@ -55,7 +54,7 @@ class GroupVersion:
         return GroupVersionKind(self.group, self.version, kind)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class GroupResource:
     """A resource in a group, no version. ``str()`` gives ``pods`` or ``deployments.apps``."""
 
@@ -74,7 +73,7 @@ class GroupResource:
         return GroupVersionResource(self.group, version, self.resource)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class GroupKind:
     """A kind in a group, no version. ``str()`` gives ``Pod`` or ``Deployment.apps``."""
 
@@ -93,7 +92,7 @@ class GroupKind:
         return GroupVersionKind(self.group, version, self.kind)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class GroupVersionResource:
     """A fully or partially specified resource; empty parts mean "any" to the mapper.
 
@@ -121,7 +120,7 @@ class GroupVersionResource:
         return GroupResource(self.group, self.resource)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class GroupVersionKind:
     """A fully or partially specified kind. ``str()`` is Go's ``group/version, Kind=Kind``."""
 

@@ -21,10 +21,10 @@ Upstream: client-go ``restmapper/shortcut.go``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from kmech._record import record
 from kmech.mapper.discovery_data import APIResourceList
 from kmech.mapper.errors import NoMatchError
 from kmech.mapper.interfaces import RESTMapper, RESTMapping
@@ -42,7 +42,7 @@ class ExpansionRule(StrEnum):
     UNCHANGED = "unchanged"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ResourceShortcut:
     """A short form (group, short name) and the long form (group, plural) it stands for."""
 
@@ -50,7 +50,7 @@ class ResourceShortcut:
     long_form: GroupResource
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Expansion:
     """The result of one expansion: the rewritten query, the rule used, the warnings produced
     and the other long forms that shared the short name (the subjects of the warnings)."""

@@ -33,10 +33,10 @@ import copy
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kmech._record import field, record
 from kmech.errors import ConfigError
 from kmech.transport import _simple_yaml
 from kmech.transport.options import ConnectionOptions
@@ -48,7 +48,7 @@ NO_CLUSTER = "no cluster configured: set KUBECONFIG, pass --kubeconfig, or try `
 AuthProvider = Callable[[], "str | None"]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class RestConfig:
     """Everything needed to talk to one API server as one user; immutable and safe to share.
 
@@ -118,7 +118,7 @@ def kubeconfig_paths(options: ConnectionOptions) -> list[Path]:
     return [default] if default.is_file() else []
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class _Entry:
     """A named cluster, user or context with the file it came from (relative paths resolve there)."""
 
@@ -127,7 +127,7 @@ class _Entry:
     path: Path
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class MergedKubeconfig:
     """Several kubeconfig files merged as kubectl does; entries remember their file."""
 
@@ -588,7 +588,7 @@ def _in_cluster(options: ConnectionOptions) -> RestConfig:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class _ExecCredential:
     authorization: str | None
     cert_file: str | None

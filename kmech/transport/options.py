@@ -1,16 +1,16 @@
 """Connection options as the user gave them (kubectl's global flags), before any kubeconfig is read.
 
-A plain dataclass with no heavy imports, so the CLI can build it on every start-up.
+A plain record (:mod:`kmech._record`) with no heavy imports, so the CLI can build it on every start-up.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from kmech._record import record
 
 __all__ = ["ConnectionOptions"]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ConnectionOptions:
     """kubectl's global connection flags; ``None`` means "not given, use the kubeconfig"."""
 

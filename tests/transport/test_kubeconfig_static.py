@@ -9,7 +9,6 @@ compared by content, since each path writes its own temporary file.
 from __future__ import annotations
 
 import base64
-import dataclasses
 import os
 import re
 import subprocess
@@ -20,6 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
+from kmech._record import replace
 from kmech.errors import ConfigError
 from kmech.transport import kubeconfig as kubeconfig_module
 from kmech.transport.kubeconfig import load_rest_config
@@ -169,7 +169,7 @@ def outcome(options: ConnectionOptions, tmp_path: Path) -> object:
             return name
         return ("temporary file", Path(name).read_bytes(), os.stat(name).st_mode & 0o777)
 
-    normal = dataclasses.replace(
+    normal = replace(
         config,
         ca_file=file_field(config.ca_file),  # type: ignore[arg-type]
         cert_file=file_field(config.cert_file),  # type: ignore[arg-type]
