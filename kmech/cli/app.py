@@ -26,7 +26,7 @@ from kmech.cli.completion import (
     complete_namespaces,
     complete_users,
 )
-from kmech.errors import KmechError
+from kmech.cli.fastpath import report_errors
 from kmech.transport.options import ConnectionOptions
 
 # `app` is served by the module's __getattr__ (it registers every command first).
@@ -204,7 +204,7 @@ def _configure_logging(verbosity: int) -> None:
 # Sub-command name -> the module under kmech.cli that registers it, in the order `--help` lists
 # them. A test checks it against what each module's register() adds.
 COMMAND_MODULES: dict[str, str] = {
-    "resolve": "resolve",
+    "resolve": "resolve_command",
     "resources": "resources",
     "watch": "watch",
     "backoff": "backoff",
@@ -360,27 +360,14 @@ def main(argv: list[str] | None = None) -> None:
     # kubectl accepts -v=6; click would read "=6" as the value of the short option.
     args = ["--v=" + a[3:] if a.startswith("-v=") else a for a in args]
     verbosity = _verbosity_from_argv(args)
-    try:
+
+    def invoke() -> int:
         group = typer.main.get_command(_app_for(args))
         group.main(
             args=_hoist_global_options(args, group),
             prog_name=_prog_name(sys.argv[0] if sys.argv else ""),
             standalone_mode=True,
         )
-    except KmechError as exc:
-        if verbosity >= 9:
-            import traceback
+        return 0
 
-            traceback.print_exc()
-        sys.stderr.write(f"error: {exc.message}\n")
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except Exception as exc:  # a bug: keep the traceback for -v 9 and for bug reports
-        if verbosity >= 9:
-            raise
-        sys.stderr.write(
-            f"error: internal error ({type(exc).__name__}: {exc}); "
-            "run again with -v 9 for the traceback and report it\n"
-        )
-        sys.exit(1)
+    sys.exit(report_errors(invoke, verbosity=verbosity))

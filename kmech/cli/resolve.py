@@ -1,15 +1,16 @@
-"""`kmech resolve NAME...`: what kubectl would use for each name, and why."""
+"""`kmech resolve NAME...`: what kubectl would use for each name, and why.
+
+The command's logic, without typer: :mod:`kmech.cli.resolve_command` declares it for typer, and
+:mod:`kmech.cli.fastpath` runs it straight from ``sys.argv`` when the arguments are plain.
+"""
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, TextIO
 
-import typer
-
-from kmech.cli.completion import complete_resources, output_formats
+from kmech._record import record
 
 if TYPE_CHECKING:
     from kmech.discovery.client import DiscoveryDocuments
@@ -20,19 +21,6 @@ if TYPE_CHECKING:
 OUTPUTS = ("table", "wide", "name", "json", "yaml")
 HEADERS = ("INPUT", "RESOURCE", "GROUP", "VERSION", "KIND", "SCOPE", "SHORTNAMES")
 WIDE_HEADERS = ("VERBS", "CATEGORIES")
-
-# The discovery-source flags, shared with `kmech resources` (one declaration, one help text).
-DISCOVERY_DIR_OPTION: Any = typer.Option(
-    None,
-    "--discovery",
-    help="Read a saved discovery folder (fixture layout or a kubectl cache) instead of a server.",
-)
-CACHE_DIR_OPTION: Any = typer.Option(
-    None, "--cache-dir", help="Discovery cache root (default $KUBECACHEDIR or ~/.kube/cache)."
-)
-REFRESH_OPTION: Any = typer.Option(
-    False, "--refresh", help="Ignore the cache and fetch discovery again."
-)
 
 HELP = """Show what kubectl would use for each NAME (resource, short name, kind or category), and why.
 
@@ -54,7 +42,7 @@ ambiguous.
 """
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ResolveOptions:
     """What `kmech resolve` was asked for, after parsing."""
 
@@ -190,48 +178,3 @@ def run(
 
 def _resolve(mapper: DiscoveryRESTMapper, *, name: str, kind: bool) -> ResolveResult:
     return mapper.resolve_kind(name) if kind else mapper.resolve(name)
-
-
-def register(app: typer.Typer) -> None:
-    """Add the `resolve` command to ``app``."""
-
-    @app.command("resolve", help=HELP)
-    def resolve_command(
-        ctx: typer.Context,
-        names: list[str] = typer.Argument(  # noqa: B008
-            None, metavar="NAME...", show_default=False, autocompletion=complete_resources
-        ),
-        output: str | None = typer.Option(
-            None,
-            "-o",
-            "--output",
-            help="Output format: wide|name|json|yaml.",
-            autocompletion=output_formats("wide", "name", "json", "yaml"),
-        ),
-        explain: bool = typer.Option(
-            False, "--explain", help="Explain every step: parsing, rules, candidates, priorities."
-        ),
-        kind: bool = typer.Option(
-            False, "--kind", help="Resolve Kinds (Deployment, Deployment.apps, Deployment.v1.apps)."
-        ),
-        discovery: str | None = DISCOVERY_DIR_OPTION,
-        cache_dir: str | None = CACHE_DIR_OPTION,
-        refresh: bool = REFRESH_OPTION,
-    ) -> None:
-        from kmech.cli.app import global_options
-
-        options = ResolveOptions(
-            names=tuple(names or ()),
-            output=output or "table",
-            explain=explain,
-            kind=kind,
-            discovery_dir=discovery,
-            cache_dir=cache_dir,
-            refresh=refresh,
-        )
-        from kmech.cli.output import color_enabled
-
-        globals_ = global_options(ctx)
-        code = run(options, globals_.connection, color=color_enabled(globals_.no_color, sys.stderr))
-        if code:
-            raise typer.Exit(code)

@@ -9,7 +9,7 @@ from typing import Annotated, TextIO
 import typer
 
 from kmech.cli.completion import output_formats
-from kmech.cli.resolve import CACHE_DIR_OPTION, DISCOVERY_DIR_OPTION, REFRESH_OPTION
+from kmech.cli.resolve_command import CACHE_DIR_OPTION, DISCOVERY_DIR_OPTION, REFRESH_OPTION
 
 OUTPUTS = ("table", "wide", "name", "json", "yaml")
 

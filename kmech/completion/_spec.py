@@ -8,7 +8,7 @@ SOURCE_FILES: list[str] = [
     "cli/app.py",
     "cli/backoff.py",
     "cli/completion.py",
-    "cli/resolve.py",
+    "cli/resolve_command.py",
     "cli/resources.py",
     "cli/sandbox.py",
     "cli/version.py",
@@ -16,7 +16,7 @@ SOURCE_FILES: list[str] = [
     "workqueue/presets.py",
 ]
 
-SOURCES_CRC: int | None = 0x236A7D4B
+SOURCES_CRC: int | None = 0x2491DC4E
 
 SPEC: CommandSpec = {
     "name": "kmech",

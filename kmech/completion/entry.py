@@ -3,8 +3,9 @@ and ``kubectl_complete-mech``, which kubectl (1.26+) runs to complete ``kubectl 
 
 One TAB is one process start, so the completion request (``_KMECH_COMPLETE=complete_<shell>``)
 is answered here by :mod:`kmech.completion.protocol` from the generated command spec, importing
-neither typer, click nor rich. Everything else, including ``source_<shell>`` instructions,
-goes to :func:`kmech.cli.app.main`.
+neither typer, click nor rich. A plain ``kmech resolve`` runs without typer too
+(:mod:`kmech.cli.fastpath`). Everything else, including ``source_<shell>`` instructions, goes to
+:func:`kmech.cli.app.main`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ COMPLETE_VAR = "_KMECH_COMPLETE"
 
 
 def main() -> None:
-    """Answer a completion request quickly, or run the CLI."""
+    """Answer a completion request quickly, run a plain ``resolve`` directly, or run the CLI."""
     instruction = os.environ.get(COMPLETE_VAR, "")
     if instruction:
         from kmech.completion.protocol import respond
@@ -38,6 +39,11 @@ def main() -> None:
                 sys.stdout.write(response.text + "\n")
                 sys.stdout.flush()
             sys.exit(response.exit_code)
+    from kmech.cli.fastpath import run
+
+    code = run(sys.argv[1:])
+    if code is not None:
+        sys.exit(code)
     from kmech.cli.app import main as cli_main
 
     cli_main()

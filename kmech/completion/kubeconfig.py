@@ -189,13 +189,11 @@ def _stamps(paths: list[str]) -> list[list[Any]] | None:
 
 
 def _summarize(paths: list[str]) -> KubeconfigSummary | None:
-    from pathlib import Path
-
     from kmech.errors import KmechError
     from kmech.transport.kubeconfig import merge_kubeconfigs
 
     try:
-        merged = merge_kubeconfigs([Path(p) for p in paths])
+        merged = merge_kubeconfigs(paths)
     except KmechError:
         return None
     contexts: dict[str, dict[str, str]] = {}

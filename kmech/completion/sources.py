@@ -202,8 +202,6 @@ def _connection_options(connection: Connection) -> ConnectionOptions:
 
 def _fetch_discovery(connection: Connection) -> bool:
     """One discovery, written to kubectl's disk cache; ``False`` when it failed."""
-    from pathlib import Path
-
     from kmech.discovery.client import HTTPDiscoveryClient
     from kmech.discovery.disk_cache import CachedDiscoveryClient, DiskCache, discovery_cache_dir
     from kmech.errors import KmechError
@@ -211,7 +209,7 @@ def _fetch_discovery(connection: Connection) -> bool:
 
     try:
         with RESTClient.from_options(_connection_options(connection)) as client:
-            cache = DiskCache(discovery_cache_dir(Path(cache_root(connection)), client.server))
+            cache = DiskCache(discovery_cache_dir(cache_root(connection), client.server))
             cache.invalidate()  # fetch everything again, as kubectl does past the TTL
             cached = CachedDiscoveryClient(HTTPDiscoveryClient(client), cache)
             cached.server_groups_and_resources()

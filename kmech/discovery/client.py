@@ -16,11 +16,11 @@ downloadAPIs, ServerGroupsAndResources) and ``discovery/cached/memory/memcache.g
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from kmech._lazy import logger
 from kmech.discovery.aggregated import (
     ACCEPT_DISCOVERY,
     aggregated_version,
@@ -45,8 +45,6 @@ __all__ = [
     "HTTPDiscoveryClient",
     "order_resource_lists",
 ]
-
-log = logging.getLogger(__name__)
 
 
 class DiscoveryDocuments(NamedTuple):
@@ -239,7 +237,7 @@ class HTTPDiscoveryClient:
             on_progress=self._on_progress,
         )
         for gv, reason in failures.items():
-            log.debug("GET %s failed: %s", resource_list_path(gv), reason)
+            logger(__name__).debug("GET %s failed: %s", resource_list_path(gv), reason)
         return DiscoveryDocuments(group_list, lists, failures)
 
 

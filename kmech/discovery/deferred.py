@@ -17,17 +17,16 @@ KindFor and friends).
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from kmech._lazy import logger
 from kmech.discovery.client import DiscoveryClient, DiscoveryDocuments
 from kmech.errors import MapperError
 
 __all__ = ["DeferredMapper", "is_miss"]
 
-log = logging.getLogger(__name__)
 
 M = TypeVar("M")
 T = TypeVar("T")
@@ -95,7 +94,7 @@ class DeferredMapper(Generic[M]):
         except MapperError as exc:
             if not self._miss(exc) or self._discovery.fresh():
                 raise
-            log.info("Invalidating discovery information")
+            logger(__name__).info("Invalidating discovery information")
             self.resets += 1
             self.reset()
         return fn(self.mapper())

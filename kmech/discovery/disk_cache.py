@@ -26,16 +26,15 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import os
 import posixpath
 import re
 import threading
 import time
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from kmech._lazy import logger
 from kmech.discovery.client import DiscoveryDocuments, order_resource_lists
 from kmech.discovery.legacy import group_versions
 from kmech.errors import KmechError
@@ -54,7 +53,6 @@ __all__ = [
     "discovery_cache_dir",
 ]
 
-log = logging.getLogger(__name__)
 
 DEFAULT_TTL_SECONDS = 6 * 60 * 60
 """kubectl's discovery cache TTL (``6*time.Hour`` in ``ToDiscoveryClient``)."""
@@ -66,21 +64,21 @@ SERVER_RESOURCES_FILE = "serverresources.json"
 _ILLEGAL_FILE_CHARACTERS = re.compile(r"[^()A-Za-z0-9_/.]")
 
 
-def default_cache_root(environ: Mapping[str, str] | None = None) -> Path:
+def default_cache_root(environ: Mapping[str, str] | None = None) -> str:
     """``$KUBECACHEDIR`` if set and non-empty, else ``~/.kube/cache`` (kubectl's default)."""
     env = os.environ if environ is None else environ
     value = env.get("KUBECACHEDIR", "")
     if value:
-        return Path(value)
-    return Path(os.path.expanduser("~")) / ".kube" / "cache"
+        return value
+    return os.path.join(os.path.expanduser("~"), ".kube", "cache")
 
 
-def resolve_cache_root(flag: str | None, environ: Mapping[str, str] | None = None) -> Path:
+def resolve_cache_root(flag: str | None, environ: Mapping[str, str] | None = None) -> str:
     """The cache root for a ``--cache-dir`` value: the flag when given (and not merely the
     default spelled out), else :func:`default_cache_root`."""
     default = default_cache_root(environ)
-    if flag and Path(flag) != default:
-        return Path(os.path.expanduser(flag))
+    if flag and os.path.normpath(flag) != os.path.normpath(default):
+        return os.path.expanduser(flag)
     return default
 
 
@@ -95,11 +93,11 @@ def safe_host(host: str) -> str:
     return "" if cleaned == "." else cleaned
 
 
-def discovery_cache_dir(cache_root: Path, host: str) -> Path:
+def discovery_cache_dir(cache_root: str | os.PathLike[str], host: str) -> str:
     """``<cache_root>/discovery/<safe_host(host)>``, as kubectl computes it."""
-    base = cache_root / "discovery"
+    base = os.path.join(cache_root, "discovery")
     name = safe_host(host)
-    return base / name if name else base
+    return os.path.join(base, name) if name else base
 
 
 class DiskCache:
@@ -111,27 +109,27 @@ class DiskCache:
 
     def __init__(
         self,
-        directory: Path,
+        directory: str | os.PathLike[str],
         *,
         ttl_seconds: float = DEFAULT_TTL_SECONDS,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
-        self.directory = Path(directory)
+        self.directory = os.fspath(directory)
         self.ttl_seconds = ttl_seconds
         self._wall_clock = wall_clock
         self._lock = threading.Lock()
-        self._our_files: set[Path] = set()
+        self._our_files: set[str] = set()
         self._fresh = True
         self._invalidated = False
         self._writes = 0
 
     # -- paths ---------------------------------------------------------------------------
 
-    def groups_path(self) -> Path:
-        return self.directory / SERVER_GROUPS_FILE
+    def groups_path(self) -> str:
+        return os.path.join(self.directory, SERVER_GROUPS_FILE)
 
-    def resources_path(self, group_version: str) -> Path:
-        return self.directory.joinpath(*group_version.split("/"), SERVER_RESOURCES_FILE)
+    def resources_path(self, group_version: str) -> str:
+        return os.path.join(self.directory, *group_version.split("/"), SERVER_RESOURCES_FILE)
 
     # -- freshness -------------------------------------------------------------------------
 
@@ -164,7 +162,7 @@ class DiskCache:
             return None
         return doc
 
-    def _read(self, path: Path) -> dict[str, Any] | None:
+    def _read(self, path: str) -> dict[str, Any] | None:
         with self._lock:
             ours = path in self._our_files
             if self._invalidated and not ours:
@@ -173,7 +171,7 @@ class DiskCache:
             with open(path, "rb") as f:
                 mtime = os.fstat(f.fileno()).st_mtime
                 if self._wall_clock() > mtime + self.ttl_seconds:
-                    log.debug("discovery cache entry %s expired", path)
+                    logger(__name__).debug("discovery cache entry %s expired", path)
                     return None
                 data = f.read()
         except OSError:
@@ -181,7 +179,7 @@ class DiskCache:
         try:
             doc = json.loads(data)
         except ValueError:
-            log.debug("discovery cache entry %s is not JSON; ignoring it", path)
+            logger(__name__).debug("discovery cache entry %s is not JSON; ignoring it", path)
             return None
         if not isinstance(doc, dict):
             return None
@@ -207,13 +205,13 @@ class DiskCache:
         doc = {"kind": "APIResourceList", "apiVersion": "v1", **body}
         self._write(self.resources_path(group_version), doc)
 
-    def _write(self, path: Path, doc: Mapping[str, Any]) -> None:
+    def _write(self, path: str, doc: Mapping[str, Any]) -> None:
         data = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode()
         with self._lock:
             self._writes += 1
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.{self._writes}")
+            tmp = f"{path}.{os.getpid()}.{self._writes}"
         try:
-            _make_private_dirs(path.parent)
+            _make_private_dirs(os.path.dirname(path))
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             try:
                 with os.fdopen(fd, "wb") as f:
@@ -225,7 +223,7 @@ class DiskCache:
                 raise
         except OSError as exc:
             # A cache that cannot be written is not an error for the command (kubectl logs it).
-            log.info("could not write discovery cache file %s: %s", path, exc)
+            logger(__name__).info("could not write discovery cache file %s: %s", path, exc)
             return
         with self._lock:
             self._our_files.add(path)
@@ -235,14 +233,15 @@ def _without_type_meta(doc: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if k not in ("kind", "apiVersion")}
 
 
-def _make_private_dirs(directory: Path) -> None:
-    missing: list[Path] = []
-    d = directory
-    while not d.exists():
+def _make_private_dirs(directory: str) -> None:
+    missing: list[str] = []
+    d = os.path.abspath(directory)
+    while not os.path.exists(d):
         missing.append(d)
-        if d.parent == d:
+        parent = os.path.dirname(d)
+        if parent == d:
             break
-        d = d.parent
+        d = parent
     for m in reversed(missing):
         try:
             os.mkdir(m, 0o700)

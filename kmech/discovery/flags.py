@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kmech._record import field, record
@@ -25,7 +24,6 @@ from kmech.discovery.disk_cache import (
     discovery_cache_dir,
     resolve_cache_root,
 )
-from kmech.discovery.snapshot import DirectoryDiscoveryClient, packaged_snapshot_dir
 from kmech.errors import ConfigError
 from kmech.transport.options import ConnectionOptions
 
@@ -64,7 +62,7 @@ class OpenedDiscovery:
     client: DiscoveryClient
     source: str
     notice: str = ""
-    cache_dir: Path | None = None
+    cache_dir: str | None = None
     _closers: list[Any] = field(default_factory=list)
 
     def close(self) -> None:
@@ -83,8 +81,10 @@ def cluster_configured(
     if env.get("KUBERNETES_SERVICE_HOST") and env.get("KUBERNETES_SERVICE_PORT"):
         return True
     if env.get("KUBECONFIG"):
-        return any(Path(p).expanduser().is_file() for p in env["KUBECONFIG"].split(os.pathsep) if p)
-    return (Path(os.path.expanduser("~")) / ".kube" / "config").is_file()
+        return any(
+            os.path.isfile(os.path.expanduser(p)) for p in env["KUBECONFIG"].split(os.pathsep) if p
+        )
+    return os.path.isfile(os.path.join(os.path.expanduser("~"), ".kube", "config"))
 
 
 def peek_server(connection: ConnectionOptions) -> str | None:
@@ -176,8 +176,12 @@ def open_discovery(
     (a cold cache, ``--refresh`` or a later refetch), never for a cache hit or a folder.
     """
     if flags.discovery_dir:
+        from kmech.discovery.snapshot import DirectoryDiscoveryClient
+
         return OpenedDiscovery(DirectoryDiscoveryClient(flags.discovery_dir), flags.discovery_dir)
     if not cluster_configured(connection):
+        from kmech.discovery.snapshot import DirectoryDiscoveryClient, packaged_snapshot_dir
+
         folder = packaged_snapshot_dir()
         return OpenedDiscovery(DirectoryDiscoveryClient(folder), str(folder), SNAPSHOT_NOTICE)
     server = peek_server(connection)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from kmech.errors import APIStatusError, KmechError
@@ -148,6 +147,8 @@ def fetch_resource_lists(
     if workers == 1:
         outcomes = [one(gv) for gv in ordered]
     else:
+        from concurrent.futures import ThreadPoolExecutor
+
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="discovery") as pool:
             outcomes = list(pool.map(one, ordered))
     for gv, doc, err in outcomes:

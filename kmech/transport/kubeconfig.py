@@ -27,13 +27,9 @@ Upstream: client-go ``tools/clientcmd/loader.go`` (ClientConfigLoadingRules.Load
 
 from __future__ import annotations
 
-import base64
-import binascii
-import copy
 import os
 import threading
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from kmech._record import field, record
@@ -88,34 +84,36 @@ class RestConfig:
         )
 
 
-def kubeconfig_paths(options: ConnectionOptions) -> list[Path]:
-    """The kubeconfig files to merge, in precedence order (only existing ones).
+def kubeconfig_paths(options: ConnectionOptions) -> list[str]:
+    """The kubeconfig files to merge, in precedence order (only existing ones), with ``~``
+    expanded; a file named twice in ``KUBECONFIG`` counts once.
 
     Raises ConfigError when ``--kubeconfig`` names a file that does not exist (kubectl fails
     there too, rather than silently using another file).
     """
     if options.kubeconfig:
-        path = Path(options.kubeconfig).expanduser()
-        if not path.is_file():
+        path = os.path.expanduser(options.kubeconfig)
+        if not os.path.isfile(path):
             raise ConfigError(
                 f'kubeconfig "{options.kubeconfig}" does not exist: check the --kubeconfig path'
             )
         return [path]
     env = os.environ.get("KUBECONFIG")
     if env:
-        seen: set[Path] = set()
-        paths: list[Path] = []
+        seen: set[str] = set()
+        paths: list[str] = []
         for part in env.split(os.pathsep):
             if not part:
                 continue
-            path = Path(part).expanduser()
-            if path in seen or not path.is_file():
+            path = os.path.expanduser(part)
+            key = os.path.normpath(path)
+            if key in seen or not os.path.isfile(path):
                 continue
-            seen.add(path)
+            seen.add(key)
             paths.append(path)
         return paths
-    default = Path.home() / ".kube" / "config"
-    return [default] if default.is_file() else []
+    default = os.path.join(os.path.expanduser("~"), ".kube", "config")
+    return [default] if os.path.isfile(default) else []
 
 
 @record(slots=True)
@@ -124,7 +122,7 @@ class _Entry:
 
     name: str
     value: dict[str, Any]
-    path: Path
+    path: str
 
 
 @record(slots=True)
@@ -140,16 +138,17 @@ class MergedKubeconfig:
 _SECTIONS = (("clusters", "cluster"), ("users", "user"), ("contexts", "context"))
 
 
-def merge_kubeconfigs(paths: list[Path]) -> MergedKubeconfig:
+def merge_kubeconfigs(paths: Sequence[str | os.PathLike[str]]) -> MergedKubeconfig:
     """Merge files in order; the first file that sets a name (or ``current-context``) wins.
 
     Upstream: client-go ``tools/clientcmd/loader.go`` (Load: "the first file to set a particular
     map key wins and map key's value is never changed").
     """
     merged = MergedKubeconfig()
-    for path in paths:
+    for path in [os.fspath(p) for p in paths]:
         try:
-            text = path.read_text(encoding="utf-8")
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
         except OSError as exc:
             raise ConfigError(f'cannot read kubeconfig "{path}": {exc.strerror}') from exc
         except UnicodeDecodeError as exc:
@@ -185,7 +184,7 @@ def merge_kubeconfigs(paths: list[Path]) -> MergedKubeconfig:
     return merged
 
 
-def _load_yaml(text: str, path: Path) -> Any:
+def _load_yaml(text: str, path: str) -> Any:
     import yaml
 
     try:
@@ -284,9 +283,9 @@ _USER_AUTH_KEYS = ("token", "tokenFile", "exec", "auth-provider", "username", "p
 def _finish(
     *,
     cluster_value: dict[str, Any],
-    cluster_path: Path | None,
+    cluster_path: str | None,
     user_value: dict[str, Any],
-    user_path: Path | None,
+    user_path: str | None,
     options: ConnectionOptions,
     context_name: str,
     cluster_name: str,
@@ -294,6 +293,9 @@ def _finish(
     namespace: str,
 ) -> RestConfig:
     """Apply the flag overrides, then let the kubernetes config loader read credentials and TLS."""
+    import binascii
+    import copy
+
     cluster = copy.deepcopy(cluster_value)
     user = copy.deepcopy(user_value)
     if options.server:
@@ -301,7 +303,7 @@ def _finish(
     if options.certificate_authority:
         # kubectl: a CA file from the flags replaces any CA data in the kubeconfig.
         cluster.pop("certificate-authority-data", None)
-        cluster["certificate-authority"] = str(Path(options.certificate_authority).resolve())
+        cluster["certificate-authority"] = os.path.realpath(options.certificate_authority)
     if options.insecure_skip_tls_verify:
         cluster["insecure-skip-tls-verify"] = True
         cluster.pop("certificate-authority-data", None)
@@ -315,7 +317,7 @@ def _finish(
         raise ConfigError(
             f'cluster "{cluster_name}" has no server in the kubeconfig: pass --server'
         )
-    if options.certificate_authority and not Path(options.certificate_authority).is_file():
+    if options.certificate_authority and not os.path.isfile(options.certificate_authority):
         raise ConfigError(
             f'certificate authority file "{options.certificate_authority}" does not exist: '
             "check --certificate-authority"
@@ -343,10 +345,8 @@ def _finish(
     from kubernetes.config.config_exception import ConfigException
     from kubernetes.config.kube_config import ConfigNode, KubeConfigLoader
 
-    def node(name: str, inner: str, value: dict[str, Any], path: Path | None) -> Any:
-        return ConfigNode(
-            f"{path or 'flags'}/{name}", {"name": name, inner: value}, str(path) if path else None
-        )
+    def node(name: str, inner: str, value: dict[str, Any], path: str | None) -> Any:
+        return ConfigNode(f"{path or 'flags'}/{name}", {"name": name, inner: value}, path or None)
 
     root = ConfigNode(
         "kube-config",
@@ -380,7 +380,7 @@ def _finish(
     cert_file = configuration.cert_file
     key_file = configuration.key_file
     if exec_spec is not None and not options.token:
-        base = str(user_path.parent) if user_path else ""
+        base = os.path.dirname(user_path) if user_path else ""
         source = _ExecCredentialSource(exec_spec, base, cluster, user_name)
         first = source.credential()  # fail now, with a clear message, not later as a 401
         if first.cert_file:
@@ -440,9 +440,9 @@ _STATIC_CLUSTER_FIELDS = ("server", "certificate-authority", "certificate-author
 
 def _load_static(
     cluster: dict[str, Any],
-    cluster_path: Path | None,
+    cluster_path: str | None,
     user: dict[str, Any],
-    user_path: Path | None,
+    user_path: str | None,
     identity: dict[str, Any],
 ) -> RestConfig | None:
     """Read static credentials and TLS settings as the kubernetes loader does, without it;
@@ -457,6 +457,9 @@ def _load_static(
     directory of the file that defined the cluster (the loader uses the cluster's file for the
     client certificate and key too) or of the user for ``tokenFile``.
     """
+    import base64
+    import binascii
+
     if "auth-provider" in user:
         return None
     if any(k in user and not isinstance(user[k], str) for k in _STATIC_USER_FIELDS):
@@ -515,8 +518,8 @@ def _load_static(
     )
 
 
-def _base_dir(path: Path | None) -> str:
-    return os.path.abspath(os.path.dirname(str(path))) if path is not None else ""
+def _base_dir(path: str | None) -> str:
+    return os.path.abspath(os.path.dirname(path)) if path is not None else ""
 
 
 _data_files: dict[bytes, str] = {}
@@ -528,6 +531,8 @@ def _file_or_data(section: dict[str, Any], key: str, base: str) -> str | None:
     Upstream: kubernetes ``config/kube_config.py`` (FileOrData.as_file): a present but empty
     ``-data`` field means no file, and the file field is then ignored.
     """
+    import base64
+
     data_key = f"{key}-data"
     if data_key in section:
         data: str = section[data_key]
@@ -567,9 +572,10 @@ def _in_cluster(options: ConnectionOptions) -> RestConfig:
         raise ConfigError(f"in-cluster config: {exc}; {NO_CLUSTER}") from exc
     namespace = options.namespace
     if not namespace:
-        ns_file = Path(token_file).with_name("namespace")
+        ns_file = os.path.join(os.path.dirname(token_file), "namespace")
         try:
-            namespace = ns_file.read_text(encoding="utf-8").strip()
+            with open(ns_file, encoding="utf-8") as f:
+                namespace = f.read().strip()
         except OSError:
             namespace = ""
     hook_configuration = configuration

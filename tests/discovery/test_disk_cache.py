@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-from pathlib import Path
 
 import pytest
 
@@ -40,16 +39,17 @@ def test_safe_host(host, expected):
 
 
 def test_cache_root_precedence(tmp_path):
-    home_default = Path(os.path.expanduser("~")) / ".kube" / "cache"
+    home_default = os.path.join(os.path.expanduser("~"), ".kube", "cache")
     assert default_cache_root({}) == home_default
-    assert default_cache_root({"KUBECACHEDIR": str(tmp_path)}) == tmp_path
-    assert resolve_cache_root(None, {"KUBECACHEDIR": str(tmp_path)}) == tmp_path
-    assert resolve_cache_root(str(tmp_path / "x"), {}) == tmp_path / "x"
+    assert default_cache_root({"KUBECACHEDIR": str(tmp_path)}) == str(tmp_path)
+    assert resolve_cache_root(None, {"KUBECACHEDIR": str(tmp_path)}) == str(tmp_path)
+    assert resolve_cache_root(str(tmp_path / "x"), {}) == str(tmp_path / "x")
     # An explicit --cache-dir beats KUBECACHEDIR, even when it names ~/.kube/cache.
-    assert resolve_cache_root(str(home_default), {"KUBECACHEDIR": str(tmp_path)}) == home_default
-    assert (
-        discovery_cache_dir(tmp_path, "https://1.2.3.4:6443")
-        == tmp_path / "discovery" / "1.2.3.4_6443"
+    assert resolve_cache_root(home_default, {"KUBECACHEDIR": str(tmp_path)}) == home_default
+    # The default spelled out (here with a trailing slash) is the default.
+    assert resolve_cache_root(home_default + "/", {}) == home_default
+    assert discovery_cache_dir(tmp_path, "https://1.2.3.4:6443") == str(
+        tmp_path / "discovery" / "1.2.3.4_6443"
     )
 
 
