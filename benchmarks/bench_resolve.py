@@ -8,7 +8,14 @@ CRD groups) with 20 ms of injected latency on every request: ``kmech resolve dep
 next to ``kubectl get deploy`` with an empty cache directory, each run fetching all 72 discovery
 documents. Also shown: the same cluster in aggregated form (two discovery requests).
 
+Also printed, for reading the figures: ``python -c pass`` with the same interpreter (the floor
+under any Python command) and ``kubectl version --client`` (kubectl's own floor).
+
 Usage: python benchmarks/bench_resolve.py [--runs N]
+
+Run it with the interpreter of a virtualenv where kmech is installed as users install it
+(``pip install .``): an editable install adds its import finder to every start-up, and a
+system interpreter may run site-wide ``.pth`` files first. The script says when it sees either.
 """
 
 from __future__ import annotations
@@ -103,17 +110,34 @@ def report(title: str, kmech: list[float], kubectl: list[float]) -> None:
     print(f"  ratio kmech/kubectl {km / kc:.2f}")
 
 
+def _install_notes() -> list[str]:
+    import kmech
+
+    notes = []
+    if Path(sys.prefix) == Path(sys.base_prefix):
+        notes.append("not a virtualenv: site-wide .pth files run at every start-up")
+    if not Path(kmech.__file__).resolve().is_relative_to(Path(sys.prefix).resolve()):
+        notes.append(f"kmech is imported from {Path(kmech.__file__).parent} (an editable install)")
+    return notes
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     print(f"kmech: {' '.join(KMECH)}\nkubectl: {KUBECTL}")
+    for note in _install_notes():
+        print(f"note: {note}")
     tmp = Path(tempfile.mkdtemp(prefix="kmech-bench-"))
     # Byte-code caching on, as in any installed package (this sandbox's shell turns it off).
     drop = ("KUBECONFIG", "KUBECACHEDIR", "PYTHONDONTWRITEBYTECODE")
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env["HOME"] = str(tmp)
     try:
+        floor = [timed([sys.executable, "-c", "pass"], env) for _ in range(args.runs)]
+        kubectl_floor = [timed([KUBECTL, "version", "--client"], env) for _ in range(args.runs)]
+        print(f"python -c pass          median {statistics.median(floor) * 1000:7.1f} ms")
+        print(f"kubectl version --client median {statistics.median(kubectl_floor) * 1000:6.1f} ms")
         # -- warm ---------------------------------------------------------------------------
         with Sandbox() as sandbox:
             kubeconfig = str(sandbox.write_kubeconfig(tmp / "warm-kubeconfig"))
