@@ -23,7 +23,7 @@ Hierarchy (exit code in brackets)::
 
 Every error carries a one-line ``message`` that names the problem and the way out; the CLI prints
 exactly ``error: <message>`` on stderr and exits with ``exit_code``. Messages never contain tokens,
-keys or passwords. Foreign exceptions (urllib3, json, kubernetes) are translated at one boundary per
+keys or passwords. Foreign exceptions (http.client, ssl, json, kubernetes) are translated at one boundary per
 layer, chained with ``raise ... from exc``.
 """
 

@@ -113,6 +113,8 @@ def test_declaration_errors_as_in_dataclasses() -> None:
 
 
 def test_record_does_not_import_dataclasses() -> None:
-    code = "import sys, kmech._record; print('dataclasses' in sys.modules, 'inspect' in sys.modules)"
+    code = (
+        "import sys, kmech._record; print('dataclasses' in sys.modules, 'inspect' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]

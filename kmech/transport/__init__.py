@@ -1,5 +1,6 @@
 """Transport: kubeconfig, auth, TLS and raw JSON requests; the only layer that speaks HTTP.
 
 Import the submodules directly (``kmech.transport.options`` is light; ``kmech.transport.client``
-loads urllib3 and, for kubeconfig loading, the ``kubernetes`` package's config module lazily).
+loads :mod:`http.client` and :mod:`ssl`, and the ``kubernetes`` package's config module only for
+kubeconfigs that need it: exec plugins, auth providers, in-cluster config).
 """

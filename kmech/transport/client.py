@@ -11,8 +11,9 @@ CONTRACT (fixed). Other layers use only what is declared here:
 - :meth:`RESTClient.stream` returns a :class:`WatchStream` that yields one decoded JSON object per
   line and can be closed from another thread at once.
 
-Requests go straight through one urllib3 ``PoolManager``: no typed ``*Api`` classes, no retries
-(callers such as the reflector own their retry policy), no redirects.
+Requests go straight through one :class:`~kmech.transport.connections.ConnectionPool`
+(:mod:`http.client`): no typed ``*Api`` classes, no retries but client-go's one on a stale
+keep-alive connection (callers such as the reflector own their retry policy), no redirects.
 """
 
 from __future__ import annotations
@@ -20,15 +21,13 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlencode
 
-import urllib3
-
 from kmech import __version__
+from kmech._record import field, record
 from kmech.errors import MalformedResponseError, Status, status_error
+from kmech.transport.connections import ConnectFailed, ConnectionPool, lower_headers
 from kmech.transport.errors import translate
 from kmech.transport.kubeconfig import RestConfig, load_rest_config
 from kmech.transport.options import ConnectionOptions
@@ -55,7 +54,7 @@ DEFAULT_READ_TIMEOUT = 60.0
 USER_AGENT = f"kmech/v{__version__}"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Response:
     """A complete (non-streaming) response. Header names are lower-case."""
 
@@ -87,6 +86,8 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         return max(0.0, float(int(text)))
     except ValueError:
         pass
+    from email.utils import parsedate_to_datetime
+
     try:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError):
@@ -116,7 +117,7 @@ class RESTClient:
         self._config = config
         self._request_timeout = request_timeout
         self._verbosity = verbosity
-        self._pool = _make_pool(config)
+        self._pool = ConnectionPool(config)
 
     @classmethod
     def from_options(cls, options: ConnectionOptions) -> RESTClient:
@@ -143,14 +144,14 @@ class RESTClient:
         """``-n`` if given, else the context's namespace, else ``default``."""
         return self._config.namespace
 
-    def _url(self, path: str, params: Mapping[str, ParamValue] | None) -> str:
+    def _target(self, path: str, params: Mapping[str, ParamValue] | None) -> str:
+        """The request target (path and query); the server URL's own path goes before it."""
         if not path.startswith("/"):
             path = "/" + path
-        url = self._config.host + path
         if params:
             query = urlencode([(k, _param(v)) for k, v in params.items()])
-            url += ("&" if "?" in path else "?") + query
-        return url
+            path += ("&" if "?" in path else "?") + query
+        return path
 
     def _headers(self, extra: Mapping[str, str] | None, accept: str) -> dict[str, str]:
         headers = {"Accept": accept, "User-Agent": USER_AGENT}
@@ -161,13 +162,14 @@ class RESTClient:
             headers.update(extra)
         return headers
 
-    def _timeout(self, seconds: float | None) -> urllib3.Timeout:
+    def _timeouts(self, seconds: float | None) -> tuple[float, float | None]:
+        """``(connect, read)`` seconds for a limit (None: the defaults; 0 or less: no read limit,
+        kubectl's --request-timeout=0, while connecting stays bounded)."""
         if seconds is None:
-            return urllib3.Timeout(connect=DEFAULT_CONNECT_TIMEOUT, read=DEFAULT_READ_TIMEOUT)
+            return DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
         if seconds <= 0:
-            # kubectl's --request-timeout=0: no limit on the answer; connecting stays bounded.
-            return urllib3.Timeout(connect=DEFAULT_CONNECT_TIMEOUT, read=None)
-        return urllib3.Timeout(connect=min(seconds, DEFAULT_CONNECT_TIMEOUT), read=seconds)
+            return DEFAULT_CONNECT_TIMEOUT, None
+        return min(seconds, DEFAULT_CONNECT_TIMEOUT), seconds
 
     def request(
         self,
@@ -182,7 +184,8 @@ class RESTClient:
     ) -> Response:
         """One request; ``body`` that is not bytes is JSON-encoded. ``timeout`` in seconds
         overrides ``--request-timeout`` for this call."""
-        url = self._url(path, params)
+        target = self._target(path, params)
+        url = self.server + target
         all_headers = self._headers(headers, "application/json")
         payload: bytes | None = None
         if body is not None:
@@ -192,24 +195,23 @@ class RESTClient:
                 payload = json.dumps(body).encode("utf-8")
                 all_headers.setdefault("Content-Type", "application/json")
         limit = timeout if timeout is not None else self._request_timeout
+        connect_timeout, read_timeout = self._timeouts(limit)
         started = time.monotonic()
         try:
             raw = self._pool.request(
                 method.upper(),
-                url,
+                target,
                 body=payload,
                 headers=all_headers,
-                timeout=self._timeout(limit),
-                retries=False,
-                redirect=False,
-                preload_content=True,
+                connect_timeout=connect_timeout,
+                read_timeout=read_timeout,
             )
         except Exception as exc:
             self._log(method, url, None, "", started, all_headers, None)
-            raise translate(exc, server=self.server, timeout=self._effective(limit)) from exc
-        response_headers = {k.lower(): v for k, v in raw.headers.items()}
-        self._log(method, url, raw.status, raw.reason or "", started, all_headers, response_headers)
-        response = Response(status=raw.status, headers=response_headers, body=raw.data or b"")
+            timeout_named = connect_timeout if _connecting(exc) else self._effective(limit)
+            raise translate(exc, server=self.server, timeout=timeout_named) from exc
+        self._log(method, url, raw.status, raw.reason or "", started, all_headers, raw.headers)
+        response = Response(status=raw.status, headers=raw.headers, body=raw.body)
         if raise_for_status and not 200 <= response.status < 300:
             raise self._status_error(response, f"{method.upper()} {path}")
         return response
@@ -237,27 +239,26 @@ class RESTClient:
         """Open a streaming GET (``watch=1`` is the caller's to set). A non-2xx answer raises
         before any event is yielded. ``read_idle_timeout`` None means no idle limit (the server
         ends watches by its own ``timeoutSeconds``); connecting is always bounded."""
-        url = self._url(path, params)
+        target = self._target(path, params)
+        url = self.server + target
         all_headers = self._headers(headers, "application/json")
         connect = DEFAULT_CONNECT_TIMEOUT
         if self._request_timeout:
             connect = min(connect, self._request_timeout)
         started = time.monotonic()
         try:
-            raw = self._pool.request(
+            conn, raw = self._pool.open(
                 "GET",
-                url,
+                target,
                 headers=all_headers,
-                timeout=urllib3.Timeout(connect=connect, read=read_idle_timeout),
-                retries=False,
-                redirect=False,
-                preload_content=False,
-                decode_content=False,
+                connect_timeout=connect,
+                read_timeout=read_idle_timeout,
             )
         except Exception as exc:
             self._log("GET", url, None, "", started, all_headers, None)
-            raise translate(exc, server=self.server, timeout=read_idle_timeout or connect) from exc
-        response_headers = {k.lower(): v for k, v in raw.headers.items()}
+            timeout_named = connect if _connecting(exc) else (read_idle_timeout or connect)
+            raise translate(exc, server=self.server, timeout=timeout_named) from exc
+        response_headers = lower_headers(raw)
         self._log("GET", url, raw.status, raw.reason or "", started, all_headers, response_headers)
         if not 200 <= raw.status < 300:
             try:
@@ -265,11 +266,15 @@ class RESTClient:
             except Exception as exc:
                 raise translate(exc, server=self.server, timeout=read_idle_timeout) from exc
             finally:
-                raw.release_conn()
-            raise self._status_error(
-                Response(raw.status, response_headers, data or b""), f"GET {path}"
-            )
-        return WatchStream(raw, server=self.server, read_idle_timeout=read_idle_timeout)
+                conn.close()
+            raise self._status_error(Response(raw.status, response_headers, data), f"GET {path}")
+        return WatchStream(
+            raw,
+            server=self.server,
+            read_idle_timeout=read_idle_timeout,
+            on_close=conn.close,
+            sock=conn.sock,
+        )
 
     def close(self) -> None:
         """Release pooled connections."""
@@ -328,29 +333,5 @@ def _param(value: ParamValue) -> str:
     return str(value)
 
 
-def _make_pool(config: RestConfig) -> urllib3.PoolManager:
-    # maxsize: legacy discovery fetches up to 128 group-versions at once (MAX_PARALLEL_FETCHES in
-    # kmech.discovery.legacy); a smaller pool would discard the extra connections with a logged
-    # warning.
-    kwargs: dict[str, Any] = {"num_pools": 2, "maxsize": 128, "block": False}
-    if config.host.startswith("https"):
-        if config.verify:
-            kwargs["cert_reqs"] = "CERT_REQUIRED"
-            if config.ca_file:
-                kwargs["ca_certs"] = config.ca_file
-            if config.tls_server_name:
-                kwargs["server_hostname"] = config.tls_server_name
-                kwargs["assert_hostname"] = config.tls_server_name
-        else:
-            kwargs["cert_reqs"] = "CERT_NONE"
-            kwargs["assert_hostname"] = False
-        if config.cert_file:
-            kwargs["cert_file"] = config.cert_file
-            kwargs["key_file"] = config.key_file
-    if not config.verify:
-        import warnings
-
-        # Verification was turned off on purpose (--insecure-skip-tls-verify); urllib3 would
-        # otherwise warn on every request.
-        warnings.filterwarnings("ignore", category=urllib3.exceptions.InsecureRequestWarning)
-    return urllib3.PoolManager(**kwargs)
+def _connecting(exc: BaseException) -> bool:
+    return isinstance(exc, ConnectFailed)

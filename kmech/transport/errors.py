@@ -1,4 +1,4 @@
-"""The one place where urllib3, ssl, socket and json exceptions become kmech errors.
+"""The one place where http.client, ssl, socket and json exceptions become kmech errors.
 
 :func:`translate` maps a foreign exception raised while talking to ``server`` to the matching
 :mod:`kmech.errors` class, most specific first; callers ``raise translate(exc, ...) from exc`` so
@@ -11,11 +11,10 @@ Upstream: client-go ``rest/request.go`` (transformResponse, the Status decoding)
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
 import ssl
-
-import urllib3.exceptions as u3
 
 from kmech.errors import (
     ConnectError,
@@ -24,6 +23,7 @@ from kmech.errors import (
     RequestTimeoutError,
     TLSVerifyError,
 )
+from kmech.transport.connections import ConnectFailed
 
 __all__ = ["translate", "format_seconds"]
 
@@ -33,16 +33,6 @@ def format_seconds(seconds: float | None) -> str:
     if seconds is None:
         return "the timeout"
     return f"{seconds:g}s"
-
-
-def _unwrap(exc: BaseException) -> BaseException:
-    """urllib3 wraps the real error in MaxRetryError.reason (and SSLError in its args)."""
-    while isinstance(exc, u3.MaxRetryError):
-        reason: BaseException | None = getattr(exc, "reason", None)
-        if reason is None:
-            break
-        exc = reason
-    return exc
 
 
 def _has_cause(exc: BaseException, kind: type[BaseException]) -> bool:
@@ -62,10 +52,11 @@ def translate(exc: BaseException, *, server: str, timeout: float | None = None) 
     """The kmech error for ``exc``; the caller raises it ``from exc``.
 
     ``server`` is the URL without credentials; ``timeout`` is the limit that applied, named in
-    timeout messages. Anything not recognised becomes a ConnectError (exit 4) carrying the
-    exception's class name, so an unknown transport failure still exits with "unreachable".
+    timeout messages. A :class:`~kmech.transport.connections.ConnectFailed` is judged by its
+    cause, as a failure to connect. Anything not recognised becomes a ConnectError (exit 4)
+    carrying the exception's class name, so an unknown transport failure still exits with
+    "unreachable".
     """
-    exc = _unwrap(exc)
     if isinstance(exc, KmechError):
         return exc
     if isinstance(exc, json.JSONDecodeError):
@@ -73,47 +64,58 @@ def translate(exc: BaseException, *, server: str, timeout: float | None = None) 
             f"the server {server} answered with malformed JSON ({exc.msg} at line {exc.lineno} "
             f"column {exc.colno}); is --server an API server?"
         )
-    if isinstance(exc, u3.SSLError) or isinstance(exc, ssl.SSLError):
-        if _has_cause(exc, ssl.SSLCertVerificationError):
-            detail = _verify_detail(exc)
+    connecting = isinstance(exc, ConnectFailed)
+    cause = (exc.__cause__ or exc) if connecting else exc
+    if isinstance(cause, ssl.SSLError):
+        if _has_cause(cause, ssl.SSLCertVerificationError):
+            detail = _verify_detail(cause)
             return TLSVerifyError(
                 f"TLS verification of {server} failed ({detail}): pass --certificate-authority "
                 "with the cluster's CA certificate (or --insecure-skip-tls-verify, insecure)"
             )
         return ConnectError(
-            f"TLS handshake with {server} failed ({_short(exc)}): check --server (https vs http) "
-            "and the client certificate"
+            f"TLS handshake with {server} failed ({_ssl_reason(cause)}): check --server "
+            "(https vs http) and the client certificate"
         )
-    if isinstance(exc, u3.NameResolutionError):
+    if connecting and isinstance(cause, socket.gaierror):
         return ConnectError(
             f"cannot resolve the host of {server}: check --server or the cluster in your kubeconfig"
         )
-    if isinstance(exc, u3.NewConnectionError) and not _is_timeout(exc):
-        return ConnectError(
-            f"the connection to the server {server} was refused: is the cluster running and "
-            "--server right? (no cluster? try `kmech sandbox`)"
-        )
-    if isinstance(exc, u3.ConnectTimeoutError) or (
-        isinstance(exc, u3.NewConnectionError) and _is_timeout(exc)
-    ):
+    if connecting and _is_timeout(cause):
         return RequestTimeoutError(
             f"connecting to {server} timed out after {format_seconds(timeout)}: check the network, "
             "or raise --request-timeout"
         )
-    if isinstance(exc, u3.ReadTimeoutError | socket.timeout | TimeoutError):
+    if connecting:
+        return ConnectError(
+            f"the connection to the server {server} was refused: is the cluster running and "
+            "--server right? (no cluster? try `kmech sandbox`)"
+        )
+    if isinstance(exc, socket.timeout | TimeoutError):
         return RequestTimeoutError(
             f"the server {server} did not answer within {format_seconds(timeout)}: "
             "raise --request-timeout, or check the server's load"
         )
-    if isinstance(exc, u3.ProtocolError | u3.HTTPError | ConnectionError | OSError):
+    if isinstance(exc, http.client.HTTPException | ConnectionError | OSError):
         return ConnectError(
             f"the connection to {server} broke ({_short(exc)}): retry, or check the server"
         )
     return ConnectError(f"request to {server} failed ({type(exc).__name__}): retry with -v 9")
 
 
+def _ssl_reason(exc: ssl.SSLError) -> str:
+    """``wrong version number`` from ``[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)``."""
+    reason = getattr(exc, "strerror", None) or _short(exc)
+    text = str(reason)
+    if text.startswith("[") and "] " in text:
+        text = text.split("] ", 1)[1]
+    if text.endswith(")") and " (_ssl.c:" in text:
+        text = text[: text.rindex(" (_ssl.c:")]
+    return text
+
+
 def _is_timeout(exc: BaseException) -> bool:
-    return "timed out" in str(exc) or _has_cause(exc, socket.timeout)
+    return _has_cause(exc, TimeoutError)  # socket.timeout is TimeoutError
 
 
 def _verify_detail(exc: BaseException) -> str:

@@ -1,7 +1,7 @@
 """Newline-delimited JSON read from a streaming HTTP response, closable from any thread.
 
 A watch is one long GET whose body is a sequence of JSON objects, one per line. This module turns
-an open urllib3 response into an iterator of dicts, with three promises:
+an open :mod:`http.client` response into an iterator of dicts, with three promises:
 
 - a line that is not a JSON object, or a final line cut off before its newline, raises
   WatchDecodeError (a clean end of stream after a newline simply ends the iteration);
@@ -50,8 +50,12 @@ class WatchStream:
         server: str,
         read_idle_timeout: float | None,
         on_close: Callable[[], None] | None = None,
+        sock: socket.socket | None = None,
     ) -> None:
+        """``response`` has ``read1`` and ``close``; ``sock`` is its connection's socket (shut
+        down by :meth:`close`); ``on_close`` runs once when the stream ends or is closed."""
         self._response = response
+        self._sock = sock
         self._server = server
         self._read_idle_timeout = read_idle_timeout
         self._on_close = on_close
@@ -126,7 +130,7 @@ class WatchStream:
             if self._closed.is_set():
                 return
             self._closed.set()
-        sock = _socket_of(self._response)
+        sock = self._sock
         if sock is not None:
             try:
                 # shutdown (not close) wakes a thread blocked in recv on this socket at once.
@@ -142,11 +146,8 @@ class WatchStream:
                 return
             self._released = True
         try:
-            # The connection is mid-body: never return it to the pool.
+            # The connection is mid-body: never reuse it (on_close closes it).
             self._response.close()
-            conn = getattr(self._response, "connection", None)
-            if conn is not None:
-                conn.close()
         except OSError:
             pass
         if self._on_close is not None:
@@ -157,11 +158,3 @@ class WatchStream:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-def _socket_of(response: Any) -> socket.socket | None:
-    conn = getattr(response, "connection", None)
-    sock = getattr(conn, "sock", None) if conn is not None else None
-    if isinstance(sock, socket.socket):
-        return sock
-    return None
