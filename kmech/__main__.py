@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kmech.cli.app import main
+from kmech.completion.entry import main
 
 if __name__ == "__main__":
     main()

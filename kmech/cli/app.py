@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +31,7 @@ from kmech.cli.fastpath import report_errors
 from kmech.transport.options import ConnectionOptions
 
 # `app` is served by the module's __getattr__ (it registers every command first).
-__all__ = ["GlobalOptions", "app", "main", "global_options"]  # noqa: F822
+__all__ = ["GlobalOptions", "app", "main", "global_options", "run_with_globals"]  # noqa: F822
 
 
 @dataclass(slots=True)
@@ -168,6 +169,17 @@ def global_options(ctx: typer.Context) -> GlobalOptions:
     if isinstance(obj, GlobalOptions):
         return obj
     return GlobalOptions()
+
+
+def run_with_globals(ctx: typer.Context, run: Callable[..., int], options: Any) -> None:
+    """Call a command's ``run(options, connection, color=...)`` with the global flags, and exit
+    with its code when that is not 0."""
+    from kmech.cli.output import color_enabled
+
+    globals_ = global_options(ctx)
+    code = run(options, globals_.connection, color=color_enabled(globals_.no_color, sys.stderr))
+    if code:
+        raise typer.Exit(code)
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import typer
@@ -50,7 +49,7 @@ def register(app: typer.Typer) -> None:
         cache_dir: str | None = CACHE_DIR_OPTION,
         refresh: bool = REFRESH_OPTION,
     ) -> None:
-        from kmech.cli.app import global_options
+        from kmech.cli.app import run_with_globals
 
         options = ResolveOptions(
             names=tuple(names or ()),
@@ -61,9 +60,4 @@ def register(app: typer.Typer) -> None:
             cache_dir=cache_dir,
             refresh=refresh,
         )
-        from kmech.cli.output import color_enabled
-
-        globals_ = global_options(ctx)
-        code = run(options, globals_.connection, color=color_enabled(globals_.no_color, sys.stderr))
-        if code:
-            raise typer.Exit(code)
+        run_with_globals(ctx, run, options)

@@ -178,7 +178,7 @@ def register(app: typer.Typer) -> None:
         cache_dir: str | None = CACHE_DIR_OPTION,
         refresh: bool = REFRESH_OPTION,
     ) -> None:
-        from kmech.cli.app import global_options
+        from kmech.cli.app import run_with_globals
 
         options = ResourcesOptions(
             output=output or "table",
@@ -192,9 +192,4 @@ def register(app: typer.Typer) -> None:
             cache_dir=cache_dir,
             refresh=refresh,
         )
-        from kmech.cli.output import color_enabled
-
-        globals_ = global_options(ctx)
-        code = run(options, globals_.connection, color=color_enabled(globals_.no_color, sys.stderr))
-        if code:
-            raise typer.Exit(code)
+        run_with_globals(ctx, run, options)

@@ -16,7 +16,7 @@ SOURCE_FILES: list[str] = [
     "workqueue/presets.py",
 ]
 
-SOURCES_CRC: int | None = 0x2491DC4E
+SOURCES_CRC: int | None = 0x07DAB0DC
 
 SPEC: CommandSpec = {
     "name": "kmech",
