@@ -107,6 +107,9 @@ class HTTPDiscoveryClient:
     ``on_progress(done, total)`` hears about every refresh's group-versions: per completed
     fetch on the legacy path (see :func:`~kmech.discovery.legacy.fetch_resource_lists`), and a
     single ``(total, total)`` when aggregated discovery brought them all at once.
+    ``on_resource_list(gv, doc)`` receives each legacy APIResourceList in the thread that
+    fetched it, as it arrives (a disk cache writes it there; see
+    :meth:`~kmech.discovery.disk_cache.DiskCache.write_resources`).
     """
 
     def __init__(
@@ -115,10 +118,12 @@ class HTTPDiscoveryClient:
         *,
         max_workers: int = MAX_PARALLEL_FETCHES,
         on_progress: Callable[[int, int], None] | None = None,
+        on_resource_list: Callable[[str, dict[str, Any]], None] | None = None,
     ) -> None:
         self._requester = requester
         self._max_workers = max_workers
         self._on_progress = on_progress
+        self._on_resource_list = on_resource_list
         self._lock = threading.Lock()
         self._documents: DiscoveryDocuments | None = None
         self.aggregated: bool | None = None
@@ -256,6 +261,7 @@ class HTTPDiscoveryClient:
             group_versions(group_list),
             max_workers=self._max_workers,
             on_progress=self._on_progress,
+            on_document=self._on_resource_list,
         )
         for gv, reason in failures.items():
             logger(__name__).debug("GET %s failed: %s", resource_list_path(gv), reason)

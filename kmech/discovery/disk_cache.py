@@ -187,6 +187,12 @@ class DiskCache:
             self._fresh = self._fresh and ours
         return doc
 
+    def wrote_resources(self, group_version: str) -> bool:
+        """Whether this process wrote ``group_version``'s file since the last invalidate."""
+        path = self.resources_path(group_version)
+        with self._lock:
+            return path in self._our_files
+
     # -- writes ----------------------------------------------------------------------------
 
     def write_groups(self, group_list: Mapping[str, Any]) -> None:
@@ -303,6 +309,7 @@ class CachedDiscoveryClient:
             group_list = self.server_groups()
             lists: dict[str, dict[str, Any]] = {}
             failures: dict[str, str] = {}
+            unwritten: list[tuple[str, dict[str, Any]]] = []
             for gv in group_versions(group_list):
                 cached = self.cache.read_resources(gv)
                 if cached is not None:
@@ -314,13 +321,31 @@ class CachedDiscoveryClient:
                     failures[gv] = _reason(exc, gv)
                     continue
                 self._fetched_live = True
-                self.cache.write_resources(gv, live)
+                if not self.cache.wrote_resources(gv):  # a write-through delegate wrote it
+                    unwritten.append((gv, live))
                 lists[gv] = live
+            self._write_all(unwritten)
             if self._fetched_live:
                 # Stale aggregated versions never reach the group list; report them anyway.
                 for gv, reason in self._delegate.server_groups_and_resources().failures.items():
                     failures.setdefault(gv, reason)
             return DiscoveryDocuments(group_list, order_resource_lists(group_list, lists), failures)
+
+    def _write_all(self, docs: list[tuple[str, dict[str, Any]]]) -> None:
+        """Write APIResourceLists, a few at a time when there are many (creating a cache's
+        directories is most of the cost, and the kernel overlaps some of it)."""
+        if len(docs) < _PARALLEL_WRITES_FROM:
+            for gv, doc in docs:
+                self.cache.write_resources(gv, doc)
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(_WRITE_THREADS, thread_name_prefix="discovery-cache") as pool:
+            list(pool.map(lambda item: self.cache.write_resources(*item), docs))
+
+
+_PARALLEL_WRITES_FROM = 8
+_WRITE_THREADS = 4
 
 
 def _reason(exc: KmechError, gv: str) -> str:

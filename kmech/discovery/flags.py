@@ -194,9 +194,12 @@ def open_discovery(
         rest.close()
     requester = _LazyRequester(connection, server)
     cache_dir = discovery_cache_dir(resolve_cache_root(flags.cache_dir), server)
-    client = CachedDiscoveryClient(
-        HTTPDiscoveryClient(requester, on_progress=on_progress), DiskCache(cache_dir)
+    cache = DiskCache(cache_dir)
+    # Each legacy APIResourceList is written by the thread that fetched it, as client-go does.
+    live = HTTPDiscoveryClient(
+        requester, on_progress=on_progress, on_resource_list=cache.write_resources
     )
+    client = CachedDiscoveryClient(live, cache)
     if flags.refresh:
         client.invalidate()
     return OpenedDiscovery(client, server, cache_dir=cache_dir, _closers=[requester.close])

@@ -94,6 +94,7 @@ def fetch_resource_lists(
     *,
     max_workers: int = MAX_PARALLEL_FETCHES,
     on_progress: Callable[[int, int], None] | None = None,
+    on_document: Callable[[str, dict[str, Any]], None] | None = None,
 ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     """Fetch every group-version's APIResourceList in parallel.
 
@@ -104,6 +105,10 @@ def fetch_resource_lists(
     ``on_progress(done, total)``, when given, is called with ``(0, total)`` before the first
     request and once more each time a group-version completes (fetched or failed), from the
     worker threads but serialised, so ``done`` strictly increases and ends at ``total``.
+
+    ``on_document(gv, doc)``, when given, receives each good APIResourceList in the worker
+    thread that fetched it, as soon as it arrives (client-go writes its disk cache there too, so
+    the writes overlap the requests still in flight).
     """
     ordered = list(dict.fromkeys(gvs))
     results: dict[str, dict[str, Any]] = {}
@@ -139,6 +144,8 @@ def fetch_resource_lists(
             return gv, None, f"malformed APIResourceList for {gv}"
         if not doc.get("resources"):
             return gv, None, f"Got empty response for: {gv}"
+        if on_document is not None:
+            on_document(gv, doc)
         return gv, doc, None
 
     if on_progress is not None:

@@ -52,11 +52,47 @@ def test_aggregated_is_two_requests_with_kubectls_accept(sb, kubeconfig):
     docs = client.server_groups_and_resources()
     rest.close()
     assert client.aggregated is True
-    assert discovery_requests(sb) == [("/api", ACCEPT_DISCOVERY), ("/apis", ACCEPT_DISCOVERY)]
+    # /api and /apis are asked at once, in either order.
+    assert sorted(discovery_requests(sb)) == [
+        ("/api", ACCEPT_DISCOVERY),
+        ("/apis", ACCEPT_DISCOVERY),
+    ]
     expected = load_discovery_folder(packaged_snapshot_dir())
     assert docs.group_list["groups"] == expected.group_list["groups"]
     assert docs.resource_lists == expected.resource_lists
     assert docs.failures == {}
+
+
+@pytest.mark.parametrize("legacy", [True, False], ids=["legacy", "aggregated"])
+def test_a_cold_cache_writes_every_document_once(legacy, legacy_folder, tmp_path):
+    """Wired as open_discovery wires them, legacy lists are written by the thread that fetched
+    each (as client-go does) and aggregated ones by the cache layer: each file once."""
+    import threading
+
+    from kmech.discovery.disk_cache import CachedDiscoveryClient, DiskCache
+    from kmech.sandbox import Sandbox
+
+    writes: list[tuple[str, str]] = []
+
+    class RecordingCache(DiskCache):
+        def write_resources(self, group_version, resource_list):
+            writes.append((group_version, threading.current_thread().name))
+            super().write_resources(group_version, resource_list)
+
+    folder = legacy_folder if legacy else packaged_snapshot_dir()
+    with Sandbox(folder) as sandbox:
+        kubeconfig = sandbox.write_kubeconfig(tmp_path / "kubeconfig")
+        rest = RESTClient.from_options(ConnectionOptions(kubeconfig=str(kubeconfig)))
+        cache = RecordingCache(tmp_path / "cache")
+        live = HTTPDiscoveryClient(rest, on_resource_list=cache.write_resources)
+        docs = CachedDiscoveryClient(live, cache).server_groups_and_resources()
+        rest.close()
+    assert sorted(gv for gv, _ in writes) == sorted(docs.resource_lists)  # each once
+    threads = {name.split("_")[0] for _, name in writes}
+    assert threads == ({"discovery"} if legacy else {"discovery-cache"})
+    for gv, doc in docs.resource_lists.items():
+        path = tmp_path / "cache" / gv / "serverresources.json"
+        assert json.loads(path.read_text())["resources"] == doc["resources"]
 
 
 def test_legacy_fetches_every_group_version(legacy_folder, tmp_path):
