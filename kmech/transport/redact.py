@@ -11,8 +11,9 @@ Upstream: client-go ``transport/round_trippers.go`` (debuggingRoundTripper, mask
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Mapping
+
+from kmech._lazy import logger as lazy_logger
 
 __all__ = [
     "LOG_REQUESTS",
@@ -26,8 +27,6 @@ __all__ = [
 
 LOG_REQUESTS = 6
 LOG_HEADERS = 8
-
-logger = logging.getLogger("kmech.transport")
 
 _SENSITIVE_EXACT = frozenset(
     {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-auth-token"}
@@ -88,6 +87,7 @@ def log_request(
     """Log one finished (or failed, ``status=None``) request at the given verbosity."""
     if verbosity < LOG_REQUESTS:
         return
+    logger = lazy_logger("kmech.transport")  # logging loads only when -v asks for it
     if verbosity >= LOG_HEADERS and request_headers:
         logger.debug("Request Headers:")
         for name, value in redact_headers(request_headers):
