@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -56,12 +57,20 @@ _SCRIPT = Path(sys.prefix) / "bin" / "kmech"
 KMECH = [str(_SCRIPT)] if _SCRIPT.is_file() else [sys.executable, "-m", "kmech"]
 
 
+CPU: dict[str, list[float]] = {}
+"""CPU seconds (user + system) of every timed run, by program name."""
+
+
 def timed(cmd: list[str], env: dict[str, str]) -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    CPU.setdefault(Path(cmd[0]).name, []).append(cpu)
     return elapsed
 
 
@@ -163,10 +172,17 @@ def main() -> None:
             timed(kubectl_cmd, env)  # kubectl writes the cache; kmech reads the same files
             timed(kmech_cmd, env)
             kmech_t, kubectl_t = [], []
+            CPU.clear()
             for _ in range(args.runs):
                 kmech_t.append(timed(kmech_cmd, env))
                 kubectl_t.append(timed(kubectl_cmd, env))
             report("warm cache: kmech resolve deploy vs kubectl get deploy", kmech_t, kubectl_t)
+            cpu_kmech = statistics.median(CPU[Path(kmech_cmd[0]).name])
+            cpu_kubectl = statistics.median(CPU[Path(kubectl_cmd[0]).name])
+            print(
+                f"  cpu (user+system) kmech {cpu_kmech * 1000:.1f} ms, "
+                f"kubectl {cpu_kubectl * 1000:.1f} ms, ratio {cpu_kmech / cpu_kubectl:.2f}"
+            )
 
         # -- cold ---------------------------------------------------------------------------
         folder = seventy_gv_folder(tmp)
