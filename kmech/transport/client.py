@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 from kmech import __version__
 from kmech._record import field, record
 from kmech.errors import MalformedResponseError, Status, status_error
-from kmech.transport.connections import ConnectFailed, ConnectionPool, lower_headers
+from kmech.transport.connections import ConnectionPool, lower_headers
 from kmech.transport.errors import translate
 from kmech.transport.kubeconfig import RestConfig, load_rest_config
 from kmech.transport.options import ConnectionOptions
@@ -208,8 +208,12 @@ class RESTClient:
             )
         except Exception as exc:
             self._log(method, url, None, "", started, all_headers, None)
-            timeout_named = connect_timeout if _connecting(exc) else self._effective(limit)
-            raise translate(exc, server=self.server, timeout=timeout_named) from exc
+            raise translate(
+                exc,
+                server=self.server,
+                timeout=self._effective(limit),
+                connect_timeout=connect_timeout,
+            ) from exc
         self._log(method, url, raw.status, raw.reason or "", started, all_headers, raw.headers)
         response = Response(status=raw.status, headers=raw.headers, body=raw.body)
         if raise_for_status and not 200 <= response.status < 300:
@@ -256,8 +260,12 @@ class RESTClient:
             )
         except Exception as exc:
             self._log("GET", url, None, "", started, all_headers, None)
-            timeout_named = connect if _connecting(exc) else (read_idle_timeout or connect)
-            raise translate(exc, server=self.server, timeout=timeout_named) from exc
+            raise translate(
+                exc,
+                server=self.server,
+                timeout=read_idle_timeout or connect,
+                connect_timeout=connect,
+            ) from exc
         response_headers = lower_headers(raw)
         self._log("GET", url, raw.status, raw.reason or "", started, all_headers, response_headers)
         if not 200 <= raw.status < 300:
@@ -331,7 +339,3 @@ def _param(value: ParamValue) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def _connecting(exc: BaseException) -> bool:
-    return isinstance(exc, ConnectFailed)

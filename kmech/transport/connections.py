@@ -78,12 +78,12 @@ class _HTTPSConnection(http.client.HTTPSConnection):
         server_hostname: str | None,
     ) -> None:
         super().__init__(host, port, timeout=timeout, context=context)
-        self._context = context
+        self._tls = context  # http.client keeps it as the undeclared _context
         self._server_hostname = server_hostname
 
     def connect(self) -> None:
         http.client.HTTPConnection.connect(self)
-        self.sock = self._context.wrap_socket(
+        self.sock = self._tls.wrap_socket(
             self.sock, server_hostname=self._server_hostname or self.host
         )
 

@@ -48,12 +48,19 @@ def _has_cause(exc: BaseException, kind: type[BaseException]) -> bool:
     return False
 
 
-def translate(exc: BaseException, *, server: str, timeout: float | None = None) -> KmechError:
+def translate(
+    exc: BaseException,
+    *,
+    server: str,
+    timeout: float | None = None,
+    connect_timeout: float | None = None,
+) -> KmechError:
     """The kmech error for ``exc``; the caller raises it ``from exc``.
 
-    ``server`` is the URL without credentials; ``timeout`` is the limit that applied, named in
-    timeout messages. A :class:`~kmech.transport.connections.ConnectFailed` is judged by its
-    cause, as a failure to connect. Anything not recognised becomes a ConnectError (exit 4)
+    ``server`` is the URL without credentials; ``timeout`` is the read limit that applied and
+    ``connect_timeout`` the connect limit (default: ``timeout``), each named in its timeout
+    message. A :class:`~kmech.transport.connections.ConnectFailed` is judged by its cause, as a
+    failure to connect. Anything not recognised becomes a ConnectError (exit 4)
     carrying the exception's class name, so an unknown transport failure still exits with
     "unreachable".
     """
@@ -82,8 +89,9 @@ def translate(exc: BaseException, *, server: str, timeout: float | None = None) 
             f"cannot resolve the host of {server}: check --server or the cluster in your kubeconfig"
         )
     if connecting and _is_timeout(cause):
+        limit = timeout if connect_timeout is None else connect_timeout
         return RequestTimeoutError(
-            f"connecting to {server} timed out after {format_seconds(timeout)}: check the network, "
+            f"connecting to {server} timed out after {format_seconds(limit)}: check the network, "
             "or raise --request-timeout"
         )
     if connecting:
