@@ -176,27 +176,16 @@ class HTTPDiscoveryClient:
     def _refresh(self) -> DiscoveryDocuments:
         # /api and /apis do not depend on each other: ask both at once, one round trip instead
         # of client-go's two. Errors keep client-go's order: /api's first.
-        core: list[tuple[Any, str | None] | Exception] = []
+        from concurrent.futures import ThreadPoolExecutor
 
-        def fetch_core() -> None:
+        with ThreadPoolExecutor(1, thread_name_prefix="discovery /api") as pool:
+            core = pool.submit(self._get_discovery, "/api", tolerate_missing=True)
             try:
-                core.append(self._get_discovery("/api", tolerate_missing=True))
-            except Exception as exc:  # handed to the calling thread below
-                core.append(exc)
-
-        thread = threading.Thread(target=fetch_core, name="discovery /api", daemon=True)
-        thread.start()
-        apis: tuple[Any, str | None] | Exception
-        try:
-            apis = self._get_discovery("/apis", tolerate_missing=False)
-        except Exception as exc:
-            apis = exc
-        thread.join()
-        if isinstance(core[0], Exception):
-            raise core[0]
-        if isinstance(apis, Exception):
-            raise apis
-        (core_doc, core_agg), (apis_doc, apis_agg) = core[0], apis
+                apis_doc, apis_agg = self._get_discovery("/apis", tolerate_missing=False)
+            except Exception:
+                core.result()  # /api's error, if it had one, comes first
+                raise
+            core_doc, core_agg = core.result()
         if apis_agg is not None and (core_agg is not None or core_doc is None):
             self.aggregated = True
             return self._from_aggregated(core_doc, apis_doc)
