@@ -47,6 +47,9 @@ _RESOLVE_VALUES = {
     "--cache-dir": "cache_dir",
 }
 _RESOLVE_FLAGS = {"--explain": "explain", "--kind": "kind", "--refresh": "refresh"}
+# After `resolve`, the command's own flags are accepted too (kubectl takes global flags anywhere).
+_AFTER_FLAGS = _GLOBAL_FLAGS | _RESOLVE_FLAGS
+_AFTER_VALUES = _GLOBAL_VALUES | _RESOLVE_VALUES
 
 
 def parse(argv: list[str]) -> tuple[dict[str, object], dict[str, object]] | None:
@@ -73,8 +76,8 @@ def parse(argv: list[str]) -> tuple[dict[str, object], dict[str, object]] | None
         else:
             name, inline = arg[:2], arg[2:]  # -nshop
             has_inline = bool(inline)
-        flags = _GLOBAL_FLAGS | _RESOLVE_FLAGS if command else _GLOBAL_FLAGS
-        values = _GLOBAL_VALUES | _RESOLVE_VALUES if command else _GLOBAL_VALUES
+        flags = _AFTER_FLAGS if command else _GLOBAL_FLAGS
+        values = _AFTER_VALUES if command else _GLOBAL_VALUES
         if name in flags:
             if has_inline:
                 return None  # click rejects a value for a flag: let it say so

@@ -177,3 +177,33 @@ def test_warm_resolve_imports_nothing_heavy(env: dict[str, str]) -> None:
     exit_code, modules = json.loads(out)
     assert exit_code == 0
     assert sorted(set(modules) & set(HEAVY)) == []
+
+
+def test_the_grammar_names_only_flags_typer_declares_the_same_way() -> None:
+    """Every flag the fast path accepts exists on typer's `kmech` group (global) or `resolve`
+    command, taking a value exactly when typer's does, so the two paths read flags alike."""
+    import typer
+
+    from kmech.cli import app as app_module
+    from kmech.cli import fastpath
+
+    group = typer.main.get_command(app_module.app)
+    resolve = group.commands["resolve"]  # type: ignore[attr-defined]
+
+    def declared(command: object) -> dict[str, bool]:
+        return {
+            name: bool(getattr(p, "is_flag", False))
+            for p in command.params  # type: ignore[attr-defined]
+            for name in getattr(p, "opts", [])
+            if name.startswith("-")
+        }
+
+    globals_, own = declared(group), declared(resolve)
+    for table, is_flag, where in (
+        (fastpath._GLOBAL_VALUES, False, globals_),
+        (fastpath._GLOBAL_FLAGS, True, globals_),
+        (fastpath._RESOLVE_VALUES, False, own),
+        (fastpath._RESOLVE_FLAGS, True, own),
+    ):
+        for name in table:
+            assert where.get(name) is is_flag, name
