@@ -42,7 +42,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
@@ -417,7 +417,6 @@ class SharedIndexInformer:
         self._reflector: Reflector | None = None
         self._threads: list[threading.Thread] = []
         self._synced_traced = False
-        self._relists = 0
 
     # -- configuration (before start) ---------------------------------------------------------
     def set_watch_error_handler(self, handler: WatchErrorHandler) -> None:
@@ -613,8 +612,6 @@ class SharedIndexInformer:
             self._queue = RealFIFO(transform=self._transform)
         options = self._reflector_options
         if options.resync_period != self._resync_check_period:
-            from dataclasses import replace
-
             options = replace(options, resync_period=self._resync_check_period)
         self._reflector = Reflector(
             self._lw,
@@ -749,8 +746,6 @@ class SharedIndexInformer:
 
     def _process_replaced_all(self, item: ReplacedAll, initial: bool) -> None:
         origin = Origin.INITIAL if initial else Origin.RELIST
-        if not initial:
-            self._relists += 1
         kf = self._key_func
         new_items: dict[str, Object] = {}
         for obj in item.objects:

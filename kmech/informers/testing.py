@@ -19,7 +19,6 @@ Upstream: client-go ``tools/cache/testing/fake_controller_source.go`` (ResetWatc
 
 from __future__ import annotations
 
-import copy
 import itertools
 import threading
 from collections import deque
@@ -505,11 +504,6 @@ class FakeControllerSource:
             self._watches.append(w)
             self._lock.notify_all()
             return w
-
-
-def deep_copy(obj: Object) -> Object:
-    """A deep copy, for tests that want to mutate an object taken from a cache."""
-    return copy.deepcopy(obj)
 
 
 if TYPE_CHECKING:
