@@ -253,18 +253,6 @@ class DiscoveryDocs:
         """The served resource at ``/api[s]/group/version/resource``, or None."""
         return self._resources.get((group, version, resource))
 
-    def resources(self) -> list[ResourceInfo]:
-        """Every served resource (all group-versions)."""
-        return list(self._resources.values())
-
-    def find(self, resource: str, group: str = "") -> ResourceInfo | None:
-        """The served resource with this plural in ``group``, preferring the first version."""
-        for gv in self._group_versions():
-            g, _, v = gv.rpartition("/")
-            if g == group and (info := self._resources.get((g, v, resource))):
-                return info
-        return None
-
     def group_served(self, group: str) -> dict[str, Any] | None:
         """The legacy APIGroup entry for ``group``, or None."""
         for g in self.apis.get("groups") or []:

@@ -23,7 +23,7 @@ import time
 import uuid
 from bisect import bisect_left
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
@@ -171,11 +171,6 @@ class Storage:
     def floor(self) -> int:
         """The oldest resourceVersion a watch or exact list may start from."""
         return self._floor
-
-    def count(self) -> int:
-        """Total number of stored objects."""
-        with self.lock:
-            return sum(len(v) for v in self._objects.values())
 
     # ----------------------------------------------------------------------- reads
 
@@ -464,11 +459,6 @@ class Storage:
             self._item_json.clear()
             self._history.clear()
             self._floor = self._rv
-
-    def all_objects(self) -> Iterable[tuple[ResourceKey, dict[str, Any]]]:
-        """Every stored object (a snapshot list)."""
-        with self.lock:
-            return [(k, o) for k, objs in self._objects.items() for o in objs.values()]
 
 
 def _object_key(obj: dict[str, Any]) -> ObjectKey:

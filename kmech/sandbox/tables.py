@@ -20,9 +20,7 @@ from typing import Any
 from kmech.duration import human_duration
 
 __all__ = [
-    "human_duration",
     "table_for",
-    "columns_for",
     "partial_object_metadata",
     "partial_object_metadata_list",
 ]
@@ -209,11 +207,6 @@ _DEFAULT: tuple[list[dict[str, Any]], _Row] = (
     [_col("Name", desc=_NAME_DESC, fmt="name"), _col("Age", desc=_AGE_DESC)],
     _default_row,
 )
-
-
-def columns_for(group: str, resource: str) -> list[dict[str, Any]]:
-    """The column definitions of a resource's Table."""
-    return _PRINTERS.get((group, resource), _DEFAULT)[0]
 
 
 def partial_object_metadata(
