@@ -47,11 +47,7 @@ class ThreadSafeStore:
         self.update(key, obj)
 
     def update(self, key: str, obj: Object) -> None:
-        with self._lock:
-            old = self._items.get(key)
-            if self._indexers:
-                self._update_indices_locked(old, obj, key)
-            self._items[key] = obj
+        self.swap(key, obj)
 
     def swap(self, key: str, obj: Object) -> Object | None:
         """Store ``obj`` under ``key`` and return what was there (one lock round trip)."""
@@ -71,10 +67,7 @@ class ThreadSafeStore:
             return old
 
     def delete(self, key: str) -> None:
-        with self._lock:
-            old = self._items.pop(key, None)
-            if old is not None and self._indexers:
-                self._update_indices_locked(old, None, key)
+        self.pop(key)
 
     def replace(self, items: dict[str, Object], resource_version: str) -> None:
         """Swap in ``items`` (taking ownership of the dict) and rebuild every index."""
