@@ -290,11 +290,6 @@ class CachedDiscoveryClient:
             self.cache.invalidate()
             self._delegate.invalidate()
 
-    @property
-    def fetched_live(self) -> bool:
-        """Whether any document came from the server in this process."""
-        return self._fetched_live
-
     def server_groups(self) -> dict[str, Any]:
         cached = self.cache.read_groups()
         if cached is not None:

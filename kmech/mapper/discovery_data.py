@@ -82,10 +82,6 @@ class DiscoveryData:
     groups: tuple[APIGroup, ...]
     resource_lists: tuple[APIResourceList, ...]
 
-    def versions_with_data(self, group: APIGroup) -> list[APIResourceList]:
-        """The lists of ``group``, in its listed version order."""
-        return [rl for rl in self.resource_lists if rl.group_version.group == group.name]
-
 
 def _fail(where: str, problem: str) -> DiscoveryError:
     return DiscoveryError(f"malformed discovery data in {where}: {problem}")
