@@ -59,6 +59,7 @@ from kmech.informers.listwatch import (
     WatchInterface,
 )
 from kmech.informers.metrics import Phase, TraceEvent, TraceHook, TraceKind
+from kmech.informers.store import meta_namespace_key_func
 
 __all__ = [
     "ReflectorOptions",
@@ -448,7 +449,7 @@ class Reflector:
             start = self._clock.now()
             if handed_over is None:
                 rv = self._last_sync_rv
-                timeout = int(self._min_watch_timeout / SECOND * (self._rng.random() + 1.0))
+                timeout = self._watch_timeout_seconds()
                 opts = ListOptions(
                     resource_version=rv, timeout_seconds=timeout, allow_watch_bookmarks=True
                 )
@@ -580,7 +581,7 @@ class Reflector:
             self._check_stop()
             self.phase = Phase.LISTING
             rv = "" if self._rv_unavailable else self._last_sync_rv
-            timeout = int(self._min_watch_timeout / SECOND * (self._rng.random() + 1.0))
+            timeout = self._watch_timeout_seconds()
             opts = ListOptions(
                 resource_version=rv,
                 resource_version_match="NotOlderThan",
@@ -648,39 +649,32 @@ class Reflector:
         self, events: Iterator[WatchEvent], temp: dict[str, Object]
     ) -> str | None:
         """Apply events to ``temp`` until the initial-events-end bookmark; returns its RV."""
-        from kmech.informers.store import meta_namespace_key_func
-
         try:
-            return self._consume_initial_events_unguarded(events, temp, meta_namespace_key_func)
+            for event in events:
+                etype = event.type
+                obj = event.object
+                if etype is EventType.ERROR:
+                    raise _status_from_event(obj)
+                md = obj.get("metadata") if type(obj) is dict else None
+                if type(md) is not dict:
+                    continue
+                # The reflector's resume RV does not move during the initial phase: a stream that
+                # breaks before the end bookmark is retried from the same RV (client-go keeps the
+                # RV in a local until the bookmark arrives).
+                if etype is EventType.BOOKMARK:
+                    self.bookmarks += 1
+                    ann = md.get("annotations") or {}
+                    if ann.get(INITIAL_EVENTS_END_ANNOTATION) == "true":
+                        return str(md.get("resourceVersion", ""))
+                    continue
+                key = meta_namespace_key_func(obj)
+                if etype is EventType.DELETED:
+                    temp.pop(key, None)
+                else:
+                    temp[key] = obj
+                self.events += 1
         except (RequestTimeoutError, ConnectError):
-            return None  # like a clean close: start a new streaming list
-
-    def _consume_initial_events_unguarded(
-        self, events: Iterator[WatchEvent], temp: dict[str, Object], key_func: Callable[[Any], str]
-    ) -> str | None:
-        for event in events:
-            etype = event.type
-            obj = event.object
-            if etype is EventType.ERROR:
-                raise _status_from_event(obj)
-            md = obj.get("metadata") if type(obj) is dict else None
-            if type(md) is not dict:
-                continue
-            # The reflector's resume RV does not move during the initial phase: a stream that
-            # breaks before the end bookmark is retried from the same RV (client-go keeps the RV
-            # in a local until the bookmark arrives).
-            if etype is EventType.BOOKMARK:
-                self.bookmarks += 1
-                ann = md.get("annotations") or {}
-                if ann.get(INITIAL_EVENTS_END_ANNOTATION) == "true":
-                    return str(md.get("resourceVersion", ""))
-                continue
-            key = key_func(obj)
-            if etype is EventType.DELETED:
-                temp.pop(key, None)
-            else:
-                temp[key] = obj
-            self.events += 1
+            pass  # like a clean close: start a new streaming list
         return None
 
     # -- helpers --------------------------------------------------------------------------------
@@ -692,6 +686,10 @@ class Reflector:
             w.stop()
             return False
         return True
+
+    def _watch_timeout_seconds(self) -> int:
+        """The server-side timeout of one WATCH, drawn in [min, 2*min) seconds."""
+        return int(self._min_watch_timeout / SECOND * (self._rng.random() + 1.0))
 
     def _check_stop(self) -> None:
         if self._stop.is_set():
