@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from kmech.sandbox.status import StatusException, bad_request, unsupported_media_type
+from kmech.sandbox.status import StatusException, bad_request, status_body, unsupported_media_type
 
 __all__ = ["MERGE", "JSON_PATCH", "STRATEGIC", "apply_patch", "merge_patch", "json_patch"]
 
@@ -67,15 +67,12 @@ def json_patch(target: Any, ops: Any) -> Any:
             doc = _apply_op(doc, op)
         except (KeyError, IndexError, ValueError, TypeError) as exc:
             raise StatusException(
-                {
-                    "kind": "Status",
-                    "apiVersion": "v1",
-                    "metadata": {},
-                    "status": "Failure",
-                    "message": f"the server rejected our request due to an error in our request: {op['op']} {op['path']}: {exc}",
-                    "reason": "Invalid",
-                    "code": 422,
-                }
+                status_body(
+                    422,
+                    "Invalid",
+                    "the server rejected our request due to an error in our request: "
+                    f"{op['op']} {op['path']}: {exc}",
+                )
             ) from exc
     return doc
 

@@ -44,10 +44,6 @@ __all__ = [
     "decode_continue",
 ]
 
-_NOT_FOUND_PATH = st.StatusException(
-    st.status_body(404, "NotFound", "the server could not find the requested resource", {})
-)
-
 
 @dataclass(slots=True)
 class Reply:
@@ -96,7 +92,7 @@ def resolve(docs: DiscoveryDocs, method: str, path: str, query: dict[str, str]) 
     elif parts and parts[0] == "apis" and len(parts) >= 3:
         group, version, rest = parts[1], parts[2], parts[3:]
     else:
-        raise _NOT_FOUND_PATH
+        raise st.path_not_found()
     namespace: str | None = None
     if (
         len(rest) >= 3
@@ -106,18 +102,18 @@ def resolve(docs: DiscoveryDocs, method: str, path: str, query: dict[str, str]) 
         namespace = rest[1]
         rest = rest[2:]
     if not rest or len(rest) > 3:
-        raise _NOT_FOUND_PATH
+        raise st.path_not_found()
     info = docs.resource(group, version, rest[0])
     if info is None:
-        raise _NOT_FOUND_PATH
+        raise st.path_not_found()
     name = rest[1] if len(rest) > 1 else None
     sub = rest[2] if len(rest) > 2 else None
     if namespace is not None and not info.namespaced:
-        raise _NOT_FOUND_PATH
+        raise st.path_not_found()
     if info.namespaced and name is not None and namespace is None:
-        raise _NOT_FOUND_PATH
+        raise st.path_not_found()
     if sub is not None and sub not in info.subresources:
-        raise _NOT_FOUND_PATH
+        raise st.path_not_found()
     watch = query.get("watch") in ("true", "1")
     if method in ("GET", "HEAD"):
         verb = "watch" if watch else ("get" if name else "list")

@@ -374,11 +374,7 @@ class _Handler(BaseHTTPRequestHandler):
             try:
                 answer = ctx.docs.respond(stripped, accept)
             except LookupError:
-                raise st.StatusException(
-                    st.status_body(
-                        404, "NotFound", "the server could not find the requested resource", {}
-                    )
-                ) from None
+                raise st.path_not_found() from None
             except ValueError:
                 raise st.not_acceptable(accept_header or "") from None
             if answer is not None:
@@ -390,11 +386,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(Reply(200, doc))
                 return
         if path.startswith("/openapi/"):
-            raise st.StatusException(
-                st.status_body(
-                    404, "NotFound", "the server could not find the requested resource", {}
-                )
-            )
+            raise st.path_not_found()
         req = resolve(ctx.docs, self.command, path, query)
         rep = choose_representation(accept, verb=req.verb)
         if req.verb == "watch":

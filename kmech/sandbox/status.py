@@ -17,6 +17,7 @@ __all__ = [
     "StatusException",
     "status_body",
     "not_found",
+    "path_not_found",
     "already_exists",
     "conflict",
     "expired",
@@ -82,6 +83,13 @@ def not_found(resource: str, group: str, name: str) -> StatusException:
             f'{_qualified(resource, group)} "{name}" not found',
             {"name": name, "group": group, "kind": resource},
         )
+    )
+
+
+def path_not_found() -> StatusException:
+    """404 for a path that names no served resource or discovery document."""
+    return StatusException(
+        status_body(404, "NotFound", "the server could not find the requested resource", {})
     )
 
 
