@@ -29,7 +29,7 @@ from __future__ import annotations
 import builtins
 import random
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
@@ -220,20 +220,12 @@ class HTTPWatch:
     WatchDecodeError. In Table mode one Table event may yield several events (one per row).
     """
 
-    def __init__(
-        self,
-        stream: WatchStream,
-        *,
-        table: TableCells | None,
-        on_event: Callable[[WatchEvent], None] | None = None,
-    ) -> None:
+    def __init__(self, stream: WatchStream, *, table: TableCells | None) -> None:
         self._stream = stream
         self._table = table
-        self._on_event = on_event
 
     def __iter__(self) -> Iterator[WatchEvent]:
         table = self._table
-        on_event = self._on_event
         for raw in self._stream:
             etype = _EVENT_TYPES.get(raw.get("type"))  # type: ignore[arg-type]
             obj = raw.get("object")
@@ -245,10 +237,7 @@ class HTTPWatch:
             if table is not None and obj.get("kind") == "Table" and etype is not EventType.ERROR:
                 yield from self._table_events(etype, obj, table)
                 continue
-            event = WatchEvent(etype, obj)
-            if on_event is not None:
-                on_event(event)
-            yield event
+            yield WatchEvent(etype, obj)
 
     def _table_events(
         self, etype: EventType, tbl: dict[str, Any], table: TableCells
@@ -257,10 +246,7 @@ class HTTPWatch:
         rows = tbl.get("rows") or []
         if etype is EventType.BOOKMARK or not rows:
             # A Table-mode bookmark: only the resourceVersion matters.
-            event = WatchEvent(etype, {"metadata": dict(tbl.get("metadata") or {})})
-            if self._on_event is not None:
-                self._on_event(event)
-            yield event
+            yield WatchEvent(etype, {"metadata": dict(tbl.get("metadata") or {})})
             return
         for row in rows:
             obj = row.get("object") if isinstance(row, dict) else None
@@ -271,10 +257,7 @@ class HTTPWatch:
                 table._forget(key)
             else:
                 table._set_cells(key, row.get("cells"))
-            event = WatchEvent(etype, obj)
-            if self._on_event is not None:
-                self._on_event(event)
-            yield event
+            yield WatchEvent(etype, obj)
 
     def stop(self) -> None:
         self._stream.close()
@@ -330,12 +313,7 @@ class HTTPListerWatcher:
 
     def list(self, options: ListOptions) -> ListResult:
         params = self._params(options)
-        accept = ACCEPT_JSON
-        if self.object_format is ObjectFormat.METADATA:
-            accept = ACCEPT_METADATA_LIST
-        elif self.object_format is ObjectFormat.TABLE:
-            accept = ACCEPT_TABLE
-            params["includeObject"] = "Object"
+        accept = self._accept(params, listing=True)
         try:
             body = self._client.get_json(self.path, params=params, accept=accept)
         except (ForbiddenError, UnauthorizedError) as exc:
@@ -366,12 +344,7 @@ class HTTPListerWatcher:
         if options.timeout_seconds is None and self._min_watch_timeout > 0:
             low = self._min_watch_timeout
             params["timeoutSeconds"] = str(int(low + self._rng.random() * low))
-        accept = ACCEPT_JSON
-        if self.object_format is ObjectFormat.METADATA:
-            accept = ACCEPT_METADATA
-        elif self.object_format is ObjectFormat.TABLE:
-            accept = ACCEPT_TABLE
-            params["includeObject"] = "Object"
+        accept = self._accept(params, listing=False)
         try:
             stream = self._client.stream(
                 self.path,
@@ -396,6 +369,15 @@ class HTTPListerWatcher:
             else:
                 query.pop(name, None)
         return query
+
+    def _accept(self, params: dict[str, str | int | bool], *, listing: bool) -> str:
+        """The ``Accept`` header of this representation; Table mode also adds ``includeObject``."""
+        if self.object_format is ObjectFormat.METADATA:
+            return ACCEPT_METADATA_LIST if listing else ACCEPT_METADATA
+        if self.object_format is ObjectFormat.TABLE:
+            params["includeObject"] = "Object"
+            return ACCEPT_TABLE
+        return ACCEPT_JSON
 
     def _table_items(self, body: dict[str, Any], table: TableCells) -> builtins.list[Object]:
         table._set_columns(body.get("columnDefinitions"))
