@@ -21,6 +21,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TypeVar
 
 __all__ = ["Faults", "ScriptedResponse", "StatusFault", "WatchFault", "WatchFaultKind"]
 
@@ -48,6 +49,14 @@ class WatchFault:
     message: str | None = None
 
 
+def _request_matches(
+    want_method: str | None, path_regex: re.Pattern[str] | None, method: str, target: str
+) -> bool:
+    if want_method and want_method.upper() != method.upper():
+        return False
+    return path_regex is None or path_regex.search(target) is not None
+
+
 @dataclass(slots=True)
 class StatusFault:
     """Answer matching requests with ``code`` and a proper Status body."""
@@ -61,9 +70,7 @@ class StatusFault:
 
     def matches(self, method: str, target: str) -> bool:
         """Whether a request (method, path+query) is hit by this fault."""
-        if self.method and self.method.upper() != method.upper():
-            return False
-        return self.path_regex is None or self.path_regex.search(target) is not None
+        return _request_matches(self.method, self.path_regex, method, target)
 
 
 @dataclass(slots=True)
@@ -86,9 +93,10 @@ class ScriptedResponse:
 
     def matches(self, method: str, target: str) -> bool:
         """Whether a request (method, path+query) gets this answer."""
-        if self.method and self.method.upper() != method.upper():
-            return False
-        return self.path_regex is None or self.path_regex.search(target) is not None
+        return _request_matches(self.method, self.path_regex, method, target)
+
+
+_RequestFault = TypeVar("_RequestFault", StatusFault, ScriptedResponse)
 
 
 @dataclass(slots=True)
@@ -290,30 +298,23 @@ class Faults:
 
     def take_status(self, method: str, target: str) -> StatusFault | None:
         """The first armed status fault matching this request, consuming one use of it."""
-        if not self._status:
-            return None
-        with self._lock:
-            for fault in self._status:
-                if fault.matches(method, target):
-                    if fault.remaining is not None:
-                        fault.remaining -= 1
-                        if fault.remaining <= 0:
-                            self._status.remove(fault)
-                    return fault
-        return None
+        return self._take(self._status, method, target)
 
     def take_script(self, method: str, target: str) -> ScriptedResponse | None:
         """The first scripted answer matching this request, consuming one use of it."""
-        if not self._scripts:
+        return self._take(self._scripts, method, target)
+
+    def _take(self, armed: list[_RequestFault], method: str, target: str) -> _RequestFault | None:
+        if not armed:
             return None
         with self._lock:
-            for script in self._scripts:
-                if script.matches(method, target):
-                    if script.remaining is not None:
-                        script.remaining -= 1
-                        if script.remaining <= 0:
-                            self._scripts.remove(script)
-                    return script
+            for entry in armed:
+                if entry.matches(method, target):
+                    if entry.remaining is not None:
+                        entry.remaining -= 1
+                        if entry.remaining <= 0:
+                            armed.remove(entry)
+                    return entry
         return None
 
     def claim_watch(self, stream_id: int) -> list[WatchFault]:
