@@ -193,16 +193,9 @@ def output_formats(*formats: str) -> Callable[[str], list[str]]:
 
 
 def _connection_from_context(ctx: typer.Context) -> dict[str, str]:
-    names = (
-        "kubeconfig",
-        "context",
-        "cluster",
-        "user",
-        "server",
-        "namespace",
-        "cache_dir",
-        "discovery",
-    )
+    """What the fast path's engine collects (``CONNECTION_PARAMS``), read from click's contexts."""
+    from kmech.completion.engine import CONNECTION_PARAMS
+
     chain = []
     c: Any = ctx
     while c is not None:
@@ -210,7 +203,7 @@ def _connection_from_context(ctx: typer.Context) -> dict[str, str]:
         c = c.parent
     out: dict[str, str] = {}
     for level in reversed(chain):
-        for name in names:
+        for name in CONNECTION_PARAMS:
             value = level.params.get(name)
             if isinstance(value, str) and value:
                 out[name] = value

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from kmech.completion.spec import CommandSpec, ParamSpec
 
-__all__ = ["Level", "complete", "resolve", "filter_candidates"]
+__all__ = ["CONNECTION_PARAMS", "Level", "complete", "resolve", "filter_candidates"]
 
 COMMA_LISTS = frozenset({"resources", "watchable_resources"})
 """Sources whose values kubectl accepts as a comma-separated list (``kubectl get po,deploy``)."""
@@ -165,7 +165,7 @@ def _values(
     return []
 
 
-_CONNECTION_PARAMS = (
+CONNECTION_PARAMS = (
     "kubeconfig",
     "context",
     "cluster",
@@ -175,12 +175,13 @@ _CONNECTION_PARAMS = (
     "cache_dir",
     "discovery",
 )
+"""The parameters whose values the candidate sources read (the ``connection`` they are given)."""
 
 
 def _connection(levels: list[Level]) -> dict[str, str]:
     out: dict[str, str] = {}
     for level in levels:
-        for name in _CONNECTION_PARAMS:
+        for name in CONNECTION_PARAMS:
             if name in level.values:
                 out[name] = level.values[name]
     return out
