@@ -45,15 +45,11 @@ def parse_duration(text: str) -> Duration:
     if s == "0":
         return Duration(0)
     if not s:
-        raise UsageError(
-            f'invalid duration "{orig}": expected a Go duration such as 250ms or 1m30s'
-        )
+        raise _syntax_error(orig)
     total = 0
     while s:
         if not (s[0] == "." or s[0].isdigit()):
-            raise UsageError(
-                f'invalid duration "{orig}": expected a Go duration such as 250ms or 1m30s'
-            )
+            raise _syntax_error(orig)
         i = 0
         while i < len(s) and s[i].isdigit():
             i += 1
@@ -68,9 +64,7 @@ def parse_duration(text: str) -> Duration:
             frac_digits = s[:j]
             s = s[j:]
         if not whole_digits and not frac_digits:
-            raise UsageError(
-                f'invalid duration "{orig}": expected a Go duration such as 250ms or 1m30s'
-            )
+            raise _syntax_error(orig)
         j = 0
         while j < len(s) and not (s[j] == "." or s[j].isdigit()):
             j += 1
@@ -96,6 +90,10 @@ def parse_duration(text: str) -> Duration:
         if total > MAX_DURATION + (1 if neg else 0):
             raise UsageError(f'invalid duration "{orig}": out of range')
     return Duration(-total if neg else total)
+
+
+def _syntax_error(text: str) -> UsageError:
+    return UsageError(f'invalid duration "{text}": expected a Go duration such as 250ms or 1m30s')
 
 
 def format_duration(d: int) -> str:
