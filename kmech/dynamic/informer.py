@@ -34,6 +34,7 @@ from kmech.informers.shared_informer import (
     NotificationType,
     ResourceEventHandlerRegistration,
     SharedIndexInformer,
+    wait_for_cache_sync,
 )
 from kmech.informers.store import DeletedFinalStateUnknown
 from kmech.mapper.schema import GroupVersionResource
@@ -285,12 +286,7 @@ class WatchSession:
         return all(reg.has_synced() for reg, _ in self._registrations)
 
     def wait_for_sync(self, timeout_seconds: float) -> bool:
-        deadline = time.monotonic() + timeout_seconds
-        while time.monotonic() < deadline:
-            if self.has_synced():
-                return True
-            time.sleep(0.01)
-        return self.has_synced()
+        return wait_for_cache_sync(self.has_synced, timeout_seconds=timeout_seconds)
 
     def report_synced(self) -> None:
         """Call each handler's ``synced(rv)`` (they write SYNCED once, at most)."""
