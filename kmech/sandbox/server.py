@@ -316,20 +316,17 @@ class _Handler(BaseHTTPRequestHandler):
             return st.too_many_requests(
                 fault.message or "Too many requests, please try again later.", fault.retry_after
             )
+        storage = self.server.ctx.storage
+        current = storage.codec.encode(storage.rv)
         if code == 410 and not fault.message:
-            storage = self.server.ctx.storage
             rv = query.get("resourceVersion", "0")
-            return st.expired(
-                f"too old resource version: {rv} ({storage.codec.encode(storage.rv)})"
-            )
+            return st.expired(f"too old resource version: {rv} ({current})")
         if code == 504 and not fault.message:
             # The one 504 clients handle specially: "Too large resource version" (a relist
             # retries without a resourceVersion, client-go reflector.go).
-            storage = self.server.ctx.storage
-            current = storage.codec.encode(storage.rv)
             return st.too_large_resource_version(query.get("resourceVersion", current), current)
-        storage = self.server.ctx.storage
-        body = st.status_for_code(code, fault.message, _too_old_text(storage))
+        # A 410 without a message was answered above: status_for_code needs no too-old text.
+        body = st.status_for_code(code, fault.message, "")
         return st.StatusException(body, retry_after=fault.retry_after)
 
     def _forbidden(
@@ -560,10 +557,6 @@ class _Handler(BaseHTTPRequestHandler):
             with ctx.activity:
                 ctx.watchers.discard(watcher)
                 ctx.activity.notify_all()
-
-
-def _too_old_text(storage: Storage) -> str:
-    return str(storage.too_old(max(storage.floor - 1, 0)).body["message"])
 
 
 def _peer_closed(sock: Any) -> bool:
