@@ -6,7 +6,6 @@ talks to sandboxes over real HTTP through real kubeconfig files.
 
 from __future__ import annotations
 
-import logging
 import re
 import socket
 from collections.abc import Iterator
@@ -14,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from kmech.cli.app import GlobalOptions, main
+from kmech.cli.app import GlobalOptions
 from kmech.sandbox import Sandbox
+
+from .cli_main import run
 
 TOKEN = "cli-s3cret"
 
@@ -27,25 +28,6 @@ def tls_sandbox() -> Iterator[Sandbox]:
         yield server
     finally:
         server.stop()
-
-
-@pytest.fixture(autouse=True)
-def restore_logging() -> Iterator[None]:
-    """main() configures the "kmech" logger for -v N; undo it so later tests stay quiet."""
-    logger = logging.getLogger("kmech")
-    saved = (logger.level, logger.propagate, list(logger.handlers))
-    yield
-    logger.setLevel(saved[0])
-    logger.propagate = saved[1]
-    logger.handlers[:] = saved[2]
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as info:
-        main(argv)
-    out, err = capsys.readouterr()
-    code = info.value.code
-    return (code if isinstance(code, int) else 0), out, err
 
 
 def closed_port() -> int:

@@ -3,44 +3,24 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import platform
 import shutil
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
 import yaml
 
-from kmech.cli.app import main
 from kmech.cli.version import client_version_info
 from kmech.sandbox import Sandbox
 
+from .cli_main import run
+
 CLIENT = client_version_info()
-
-
-@pytest.fixture(autouse=True)
-def restore_logging() -> Iterator[None]:
-    """main() configures the "kmech" logger for -v N; undo it so later tests stay quiet."""
-    logger = logging.getLogger("kmech")
-    saved = (logger.level, logger.propagate, list(logger.handlers))
-    yield
-    logger.setLevel(saved[0])
-    logger.propagate = saved[1]
-    logger.handlers[:] = saved[2]
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as info:
-        main(argv)
-    out, err = capsys.readouterr()
-    code = info.value.code
-    return (code if isinstance(code, int) else 0), out, err
 
 
 def test_client_version_info() -> None:
