@@ -95,6 +95,11 @@ class ServerContext:
     connections: set[socket.socket] = field(default_factory=set)
     stream_ids: Any = field(default_factory=lambda: itertools.count(1))
     conn_ids: Any = field(default_factory=lambda: itertools.count(1))
+    handler: ResourceHandler = field(init=False)
+    """Serves every non-watch resource request (stateless beyond the store and the docs)."""
+
+    def __post_init__(self) -> None:
+        self.handler = ResourceHandler(self.storage, self.docs, now=self.wall_time)
 
     def record(self, rec: RequestRecord) -> None:
         """Append to the request log and wake anyone waiting on activity."""
@@ -389,8 +394,7 @@ class _Handler(BaseHTTPRequestHandler):
         if req.verb == "watch":
             self._watch(req, query, rep)
             return
-        handler = ResourceHandler(ctx.storage, ctx.docs, now=ctx.wall_time)
-        reply = handler.handle(
+        reply = ctx.handler.handle(
             req, query, body, self.headers.get("Content-Type", "application/json"), rep
         )
         self._send(reply)
@@ -445,7 +449,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _watch(self, req: ResourceRequest, query: dict[str, str], rep: Representation) -> None:
         ctx = self.server.ctx
         storage = ctx.storage
-        handler = ResourceHandler(storage, ctx.docs, now=ctx.wall_time)
+        handler = ctx.handler
         labels, fields = handler.selectors(req, query)
         rv_text = query.get("resourceVersion", "")
         rvm = query.get("resourceVersionMatch", "")
