@@ -211,150 +211,37 @@ def simulate_fast(
         clock_set(0)  # the reference sets the clock before the first processing ends
 
     while True:
+        # 1. Take items, move to the next instant, and count the processings ending now.
         if instant:
-            # work_time == 0: the rounds of this instant, each item taken and finished in turn.
-            while queue:
-                k = len(queue)
-                if k > workers:
-                    k = workers
-                qlen = len(queue) - k
+            if queue:
+                # work_time == 0: one round of this instant. Its k items are taken and
+                # finished in turn below (they are distinct, so this is "take all k, then
+                # finish all k"); its depth is recorded as after the k takes.
+                ending = len(queue)
+                if ending > workers:
+                    ending = workers
+                qlen = len(queue) - ending
                 if qlen > bucket_peak or now >= bucket_end:
                     record_depth(now, qlen)
                     width = depth_series.width
                     bucket_end = (now // width + 1) * width
                     bucket_peak = depth_series.peaks[now // width]
-                for worker in range(k):
-                    i = popleft()
-                    # Queue.get with QueueMetrics.get
-                    depth -= 1
-                    added = add_time[i]
-                    if added >= 0:
-                        add_time[i] = -1
-                        if added == now:
-                            lat_zero += 1
-                        else:
-                            v = (now - added) / 1e9
-                            lat_counts[bisect_left(bounds, v)] += 1
-                            lat_n += 1
-                            lat_sum += v
-                            if v > lat_max:
-                                lat_max = v
-                    dirty[i] = 0
-                    processings += 1
-                    # The processing ends: fail or succeed.
-                    n = failed[i]
-                    if rated:
-                        fails = rand() < rate and (cap_n < 0 or n < cap_n)
-                    else:
-                        fails = n < per_item
-                    if fails:
-                        n += 1
-                        failed[i] = n
-                        if inline:
-                            # MaxOf(exp, bucket).when, inlined.
-                            c = expc[i]
-                            expc[i] = c + 1
-                            e = exp_table[c] if c < exp_n else exp_last
-                            if b_inf:
-                                b = 0
-                            elif b_never:
-                                b = max_duration
-                            else:
-                                tokens = b_tokens
-                                if b_last is not None and now > b_last and b_refills:
-                                    el = now - b_last
-                                    if el < 1_000_000_000:
-                                        # Duration.Seconds() below 1 s: 0.0 + nsec/1e9
-                                        tokens += (el / 1e9) * b_limit
-                                    else:
-                                        sec, nsec = divmod(el, 1_000_000_000)
-                                        tokens += (float(sec) + float(nsec) / 1e9) * b_limit
-                                    if tokens > b_burst_f:
-                                        tokens = b_burst_f
-                                tokens -= 1
-                                b_last = now
-                                b_tokens = tokens
-                                if tokens >= 0:
-                                    b = 0
-                                elif not b_refills:
-                                    b = max_duration
-                                else:
-                                    d = (-tokens / b_limit) * 1e9
-                                    if d > two_63:
-                                        b = max_duration
-                                    elif d == two_63:
-                                        b = 0
-                                    else:
-                                        b = int(d)
-                            delay = e if e > 0 else 0
-                            if b > delay:
-                                delay = b
-                        else:
-                            delay = when(names[i])
-                        # DelayingQueue.add_after
-                        if delay <= 0:
-                            # Queue.add while processing: marked dirty, queued on done.
-                            if not dirty[i]:
-                                adds += 1
-                                depth += 1
-                                if depth > depth_peak:
-                                    depth_peak = depth
-                                if add_time[i] < 0:
-                                    add_time[i] = now
-                                dirty[i] = 1
-                        else:
-                            ready = now + delay
-                            if ent_seq[i] == 0 or ent_ready[i] > ready:
-                                if ent_seq[i]:
-                                    stale += 1
-                                else:
-                                    nwait += 1
-                                wseq += 1
-                                ent_seq[i] = wseq
-                                ent_ready[i] = ready
-                                if not wrun or ready >= wrun[-1][0]:
-                                    wrun_append((ready, wseq, i))
-                                else:
-                                    heappush(wheap, (ready, wseq, i))
-                                if ready < t_release and ready < max_duration:
-                                    t_release = ready
-                        failures += 1
-                        if delay == max_duration:
-                            gave_up += 1
-                        else:
-                            sum_delays += delay
-                            if delay > max_delay:
-                                max_delay = delay
-                            drain = now
-                        if recorded < record_limit:
-                            recorded += 1
-                            retries.append(Retry(now, names[i], n, delay, worker))
-                        # Queue.done
-                        if dirty[i]:
-                            append(i)
-                    else:
-                        if inline:
-                            expc[i] = 0
-                        else:
-                            forget(names[i])
-                        successes += 1
-                        drain = now
-                if nwait > peak_waiting:
-                    peak_waiting = nwait
-            if bucket_peak < 0 or now >= bucket_end:
-                # The reference records the (empty) queue once more before moving on.
-                record_depth(now, 0)
-                width = depth_series.width
-                bucket_end = (now // width + 1) * width
-                bucket_peak = depth_series.peaks[now // width]
-            if t_release == never:
-                break
-            now = t_release
-            if not inline:
-                clock_set(now)
-            if now >= next_tick:
-                # Nothing is in progress between instants: both gauges are set to 0.
-                next_tick = (now // period + 1) * period
+            else:
+                if bucket_peak < 0 or now >= bucket_end:
+                    # The reference records the (empty) queue once more before moving on.
+                    record_depth(now, 0)
+                    width = depth_series.width
+                    bucket_end = (now // width + 1) * width
+                    bucket_peak = depth_series.peaks[now // width]
+                if t_release == never:
+                    break
+                now = t_release
+                if not inline:
+                    clock_set(now)
+                if now >= next_tick:
+                    # Nothing is in progress between instants: both gauges are set to 0.
+                    next_tick = (now // period + 1) * period
+                ending = 0
         else:
             while idle and queue:
                 i = popleft()
@@ -390,6 +277,11 @@ def simulate_fast(
                 now = t_release
             if not inline:
                 clock_set(now)
+            ending = 0
+            for finish_at, _, _ in busy:  # start order, so finish order too
+                if finish_at != now:
+                    break
+                ending += 1
             if now >= next_tick:
                 total = oldest = 0.0
                 for finish_at, _, _ in busy:  # start order, as QueueMetrics iterates
@@ -402,107 +294,131 @@ def simulate_fast(
                 if oldest > long_peak:
                     long_peak = oldest
                 next_tick = (now // period + 1) * period
-            while busy and busy[0][0] == now:
+        # 2. The processings ending now, in the order they started: fail or succeed.
+        for worker in range(ending):
+            if instant:
+                # Queue.get with QueueMetrics.get (workers 0..k-1, as the idle heap hands them out)
+                i = popleft()
+                depth -= 1
+                added = add_time[i]
+                if added >= 0:
+                    add_time[i] = -1
+                    if added == now:
+                        lat_zero += 1
+                    else:
+                        v = (now - added) / 1e9
+                        lat_counts[bisect_left(bounds, v)] += 1
+                        lat_n += 1
+                        lat_sum += v
+                        if v > lat_max:
+                            lat_max = v
+                dirty[i] = 0
+                processings += 1
+            else:
                 _, worker, i = busy_popleft()
-                n = failed[i]
-                if rated:
-                    fails = rand() < rate and (cap_n < 0 or n < cap_n)
-                else:
-                    fails = n < per_item
-                if fails:
-                    n += 1
-                    failed[i] = n
-                    if inline:
-                        # MaxOf(exp, bucket).when, inlined (as above).
-                        c = expc[i]
-                        expc[i] = c + 1
-                        e = exp_table[c] if c < exp_n else exp_last
-                        if b_inf:
+                # Queue.done's bookkeeping, early: nothing below reads it.
+                processing[i] = 0
+                heappush(idle, worker)
+            n = failed[i]
+            if rated:
+                fails = rand() < rate and (cap_n < 0 or n < cap_n)
+            else:
+                fails = n < per_item
+            if fails:
+                n += 1
+                failed[i] = n
+                if inline:
+                    # MaxOf(exp, bucket).when, inlined.
+                    c = expc[i]
+                    expc[i] = c + 1
+                    e = exp_table[c] if c < exp_n else exp_last
+                    if b_inf:
+                        b = 0
+                    elif b_never:
+                        b = max_duration
+                    else:
+                        tokens = b_tokens
+                        if b_last is not None and now > b_last and b_refills:
+                            el = now - b_last
+                            if el < 1_000_000_000:
+                                tokens += (el / 1e9) * b_limit
+                            else:
+                                sec, nsec = divmod(el, 1_000_000_000)
+                                tokens += (float(sec) + float(nsec) / 1e9) * b_limit
+                            if tokens > b_burst_f:
+                                tokens = b_burst_f
+                        tokens -= 1
+                        b_last = now
+                        b_tokens = tokens
+                        if tokens >= 0:
                             b = 0
-                        elif b_never:
+                        elif not b_refills:
                             b = max_duration
                         else:
-                            tokens = b_tokens
-                            if b_last is not None and now > b_last and b_refills:
-                                el = now - b_last
-                                if el < 1_000_000_000:
-                                    tokens += (el / 1e9) * b_limit
-                                else:
-                                    sec, nsec = divmod(el, 1_000_000_000)
-                                    tokens += (float(sec) + float(nsec) / 1e9) * b_limit
-                                if tokens > b_burst_f:
-                                    tokens = b_burst_f
-                            tokens -= 1
-                            b_last = now
-                            b_tokens = tokens
-                            if tokens >= 0:
-                                b = 0
-                            elif not b_refills:
+                            d = (-tokens / b_limit) * 1e9
+                            if d > two_63:
                                 b = max_duration
+                            elif d == two_63:
+                                b = 0
                             else:
-                                d = (-tokens / b_limit) * 1e9
-                                if d > two_63:
-                                    b = max_duration
-                                elif d == two_63:
-                                    b = 0
-                                else:
-                                    b = int(d)
-                        delay = e if e > 0 else 0
-                        if b > delay:
-                            delay = b
-                    else:
-                        delay = when(names[i])
-                    if delay <= 0:
-                        if not dirty[i]:
-                            adds += 1
-                            depth += 1
-                            if depth > depth_peak:
-                                depth_peak = depth
-                            if add_time[i] < 0:
-                                add_time[i] = now
-                            dirty[i] = 1
-                    else:
-                        ready = now + delay
-                        if ent_seq[i] == 0 or ent_ready[i] > ready:
-                            if ent_seq[i]:
-                                stale += 1
-                            else:
-                                nwait += 1
-                            wseq += 1
-                            ent_seq[i] = wseq
-                            ent_ready[i] = ready
-                            if not wrun or ready >= wrun[-1][0]:
-                                wrun_append((ready, wseq, i))
-                            else:
-                                heappush(wheap, (ready, wseq, i))
-                            if ready < t_release and ready < max_duration:
-                                t_release = ready
-                    failures += 1
-                    if delay == max_duration:
-                        gave_up += 1
-                    else:
-                        sum_delays += delay
-                        if delay > max_delay:
-                            max_delay = delay
-                        drain = now
-                    if recorded < record_limit:
-                        recorded += 1
-                        retries.append(Retry(now, names[i], n, delay, worker))
+                                b = int(d)
+                    delay = e if e > 0 else 0
+                    if b > delay:
+                        delay = b
                 else:
-                    if inline:
-                        expc[i] = 0
-                    else:
-                        forget(names[i])
-                    successes += 1
+                    delay = when(names[i])
+                # DelayingQueue.add_after
+                if delay <= 0:
+                    # Queue.add while processing: marked dirty, queued on done.
+                    if not dirty[i]:
+                        adds += 1
+                        depth += 1
+                        if depth > depth_peak:
+                            depth_peak = depth
+                        if add_time[i] < 0:
+                            add_time[i] = now
+                        dirty[i] = 1
+                else:
+                    ready = now + delay
+                    if ent_seq[i] == 0 or ent_ready[i] > ready:
+                        if ent_seq[i]:
+                            stale += 1
+                        else:
+                            nwait += 1
+                        wseq += 1
+                        ent_seq[i] = wseq
+                        ent_ready[i] = ready
+                        if not wrun or ready >= wrun[-1][0]:
+                            wrun_append((ready, wseq, i))
+                        else:
+                            heappush(wheap, (ready, wseq, i))
+                        if ready < t_release and ready < max_duration:
+                            t_release = ready
+                failures += 1
+                if delay == max_duration:
+                    gave_up += 1
+                else:
+                    sum_delays += delay
+                    if delay > max_delay:
+                        max_delay = delay
                     drain = now
-                processing[i] = 0
-                if dirty[i]:
-                    append(i)
-                heappush(idle, worker)
-            if nwait > peak_waiting:
-                peak_waiting = nwait
-            if t_release > now:
-                continue
+                if recorded < record_limit:
+                    recorded += 1
+                    retries.append(Retry(now, names[i], n, delay, worker))
+            else:
+                if inline:
+                    expc[i] = 0
+                else:
+                    forget(names[i])
+                successes += 1
+                drain = now
+            # Queue.done
+            if dirty[i]:
+                append(i)
+        if nwait > peak_waiting:
+            peak_waiting = nwait
+        if t_release > now:
+            continue
         # DelayingQueue.release_due. The waiting entries live in two structures ordered by
         # (ready, seq): `wrun`, a deque of entries that arrived in order (O(1); with a token
         # bucket in debt almost all of them do), and `wheap` for the rest. Their merged order
