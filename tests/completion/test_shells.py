@@ -42,6 +42,21 @@ def run(cmd: list[str], env: dict[str, str]) -> str:
     return proc.stdout
 
 
+def bash_complete(words: list[str], env: dict[str, str], line: str | None = None) -> list[str]:
+    """COMPREPLY of the bash script's function for COMP_WORDS ``words``, the cursor at the end
+    of the last one; with ``line``, also COMP_LINE and COMP_POINT as bash sets them."""
+    quoted = " ".join("'" + w.replace("'", "'\\''") + "'" for w in words)
+    comp_line = "" if line is None else f'COMP_LINE="{line}"; COMP_POINT={len(line)}\n'
+    script = (
+        f"source '{SCRIPTS / 'kmech.bash'}'\n"
+        f"COMP_WORDS=({quoted}); COMP_CWORD={len(words) - 1}\n"
+        f"{comp_line}"
+        "_kmech_completion kmech\n"
+        'printf "%s\\n" "${COMPREPLY[@]}"\n'
+    )
+    return run(["bash", "--norc", "--noprofile", "-c", script], env).splitlines()
+
+
 BASH_CASES = [
     pytest.param(
         ["kmech", "watch", "deploy"], ["deploy", "deployments", "deployments.apps"], id="resource"
@@ -62,16 +77,8 @@ BASH_CASES = [
 
 @pytest.mark.parametrize(("words", "expected"), BASH_CASES)
 def test_bash(words: list[str], expected: list[str], shell_env: dict[str, str]) -> None:
-    bash = shutil.which("bash")
-    assert bash is not None
-    quoted = " ".join(f"'{w}'" for w in words)
-    script = (
-        f"source '{SCRIPTS / 'kmech.bash'}'\n"
-        f"COMP_WORDS=({quoted}); COMP_CWORD={len(words) - 1}\n"
-        "_kmech_completion kmech\n"
-        'printf "%s\\n" "${COMPREPLY[@]}"\n'
-    )
-    assert run([bash, "--norc", "--noprofile", "-c", script], shell_env).splitlines() == expected
+    assert shutil.which("bash") is not None
+    assert bash_complete(words, shell_env) == expected
 
 
 def test_bash_registers_the_function(shell_env: dict[str, str]) -> None:
@@ -88,13 +95,7 @@ def test_bash_namespaces_from_cache(kube_env: KubeEnv, shell_env: dict[str, str]
 
     path = ns.cache_file(str(kube_env.cache_root), SERVER, "dev-admin")
     ns.store(path, ["default", "kube-system", "shop"])
-    script = (
-        f"source '{SCRIPTS / 'kmech.bash'}'\n"
-        "COMP_WORDS=(kmech watch -n ''); COMP_CWORD=3\n"
-        "_kmech_completion kmech\n"
-        'printf "%s\\n" "${COMPREPLY[@]}"\n'
-    )
-    assert run(["bash", "--norc", "-c", script], shell_env).splitlines() == [
+    assert bash_complete(["kmech", "watch", "-n", ""], shell_env) == [
         "default",
         "kube-system",
         "shop",
@@ -247,17 +248,12 @@ def test_kubectl_complete_output(
 def test_bash_equals_forms(
     words: list[str], expected: list[str], shell_env: dict[str, str]
 ) -> None:
-    quoted = " ".join(f"'{w}'" for w in words)
-    script = (
-        f"source '{SCRIPTS / 'kmech.bash'}'\n"
-        f"COMP_WORDS=({quoted}); COMP_CWORD={len(words) - 1}\n"
-        "_kmech_completion kmech\n"
-        'printf "%s\\n" "${COMPREPLY[@]}"\n'
-    )
-    assert run(["bash", "--norc", "-c", script], shell_env).splitlines() == expected
+    assert bash_complete(words, shell_env) == expected
 
 
 EKS = "arn:aws:eks:eu-west-1:123456789012:cluster/shop"
+EKS_WORDS = " : ".join(EKS.split(":")).split(" ")
+"""EKS as bash puts it in COMP_WORDS: split at each ``:`` (one of COMP_WORDBREAKS)."""
 
 
 @pytest.mark.parametrize(
@@ -278,22 +274,7 @@ EKS = "arn:aws:eks:eu-west-1:123456789012:cluster/shop"
         ),
         pytest.param(
             "kmech --context=arn:aws:eks:eu-west-1:123456789012:cl",
-            [
-                "kmech",
-                "--context",
-                "=",
-                "arn",
-                ":",
-                "aws",
-                ":",
-                "eks",
-                ":",
-                "eu-west-1",
-                ":",
-                "123456789012",
-                ":",
-                "cl",
-            ],
+            ["kmech", "--context", "=", *EKS_WORDS[:-1], "cl"],
             ["cluster/shop"],
             id="equals-and-colons",
         ),
@@ -305,24 +286,7 @@ EKS = "arn:aws:eks:eu-west-1:123456789012:cluster/shop"
         ),
         pytest.param(
             f"kmech --context {EKS} watch -n ",
-            [
-                "kmech",
-                "--context",
-                "arn",
-                ":",
-                "aws",
-                ":",
-                "eks",
-                ":",
-                "eu-west-1",
-                ":",
-                "123456789012",
-                ":",
-                "cluster/shop",
-                "watch",
-                "-n",
-                "",
-            ],
+            ["kmech", "--context", *EKS_WORDS, "watch", "-n", ""],
             ["default", "shop"],
             id="colon-context-selects-namespaces",
         ),
@@ -344,15 +308,7 @@ def test_bash_comp_line_keeps_colons(
     ns.store(
         ns.cache_file(shell_env["KUBECACHEDIR"], "https://127.0.0.3:9", EKS), ["default", "shop"]
     )
-    quoted = " ".join("'" + w.replace("'", "'\\''") + "'" for w in words)
-    script = (
-        f"source '{SCRIPTS / 'kmech.bash'}'\n"
-        f"COMP_WORDS=({quoted}); COMP_CWORD={len(words) - 1}\n"
-        f'COMP_LINE="{line}"; COMP_POINT={len(line)}\n'
-        "_kmech_completion kmech\n"
-        'printf "%s\\n" "${COMPREPLY[@]}"\n'
-    )
-    assert run(["bash", "--norc", "-c", script], shell_env).splitlines() == expected
+    assert bash_complete(words, shell_env, line) == expected
 
 
 @pytest.mark.parametrize(("debug", "traceback_shown"), [("", False), ("1", True)])
