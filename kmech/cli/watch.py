@@ -126,7 +126,7 @@ def register(app: typer.Typer) -> None:
             "-o",
             "--output",
             help="table|wide|json|yaml|jsonl|name.",
-            autocompletion=output_formats("table", "wide", "json", "yaml", "jsonl", "name"),
+            autocompletion=output_formats(*OUTPUT_FORMATS),
         ),
         trace: bool = typer.Option(False, "--trace", help="Show the reflector's lifecycle."),
         show_secrets: bool = typer.Option(
@@ -462,6 +462,8 @@ def _attach_view(
     wide: bool,
     trace: bool,
 ) -> None:
+    from kmech.cli.watch_stream import object_key
+
     for target in targets:
         table = session.table_cells(target)
         prefix = f"{target.kind.lower()}/" if many else ""
@@ -476,8 +478,6 @@ def _attach_view(
         ) -> None:
             cells = None
             if _table is not None:
-                from kmech.cli.watch_stream import object_key
-
                 cells = _table.cells(object_key(obj), wide=wide)
                 headers = _table.headers(wide=wide)
                 if headers and not many:

@@ -18,23 +18,17 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
 
-from kmech.duration import human_duration
-
 __all__ = [
     "REDACTED",
-    "NOTIFICATION_TYPES",
     "EventWriter",
     "redact_secret",
     "object_key",
     "kind_name",
-    "human_duration",
     "replay",
 ]
 
 REDACTED = "<redacted>"
 """What a Secret's ``data`` and ``stringData`` values become unless ``--show-secrets`` is given."""
-
-NOTIFICATION_TYPES = ("ADDED", "MODIFIED", "DELETED")
 
 
 def redact_secret(obj: Mapping[str, Any]) -> dict[str, Any]:
@@ -106,11 +100,6 @@ class EventWriter:
         self._documents = 0
         self.records = 0
         """How many notification records were written (not counting SYNCED)."""
-
-    @property
-    def is_synced(self) -> bool:
-        with self._lock:
-            return self._synced
 
     def notify(self, event_type: str, origin: str, obj: Mapping[str, Any]) -> None:
         """Write one notification. A non-initial record first writes ``SYNCED`` if still due,

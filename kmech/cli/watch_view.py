@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from kmech.cli.watch_stream import human_duration, object_key
+from kmech.cli.watch_stream import object_key
+from kmech.duration import human_duration
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -225,11 +226,6 @@ class WatchModel:
             self._retry_reason = reason
             self._dirty.set()
 
-    def clear_retry(self) -> None:
-        with self._lock:
-            self._retry_at = None
-            self._dirty.set()
-
     # -- outputs -----------------------------------------------------------------------------
 
     def wait_dirty(self, timeout: float) -> bool:
@@ -237,12 +233,6 @@ class WatchModel:
         changed = self._dirty.wait(timeout)
         self._dirty.clear()
         return changed
-
-    @property
-    def cached(self) -> int:
-        """Objects in the view that are not deleted (the informer's cache size)."""
-        with self._lock:
-            return sum(1 for r in self._rows.values() if r.deleted_at is None)
 
     def frame(self, max_rows: int) -> Frame:
         """A snapshot with at most ``max_rows`` rows (the first ones by key)."""
