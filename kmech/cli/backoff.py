@@ -17,7 +17,9 @@ import typer
 from kmech.cli.completion import complete_limiters, output_formats
 
 if TYPE_CHECKING:
-    from kmech.workqueue.schedule import Schedule
+    from collections.abc import Iterable
+
+    from kmech.workqueue.schedule import Call, Schedule
     from kmech.workqueue.simulate import SimulationResult
 
 __all__ = ["BackoffOptions", "register", "run", "render_schedule", "render_compare", "log_bar"]
@@ -542,88 +544,60 @@ def render_simulation(r: SimulationResult) -> str:
     return text
 
 
-def _schedule_csv(s: Schedule) -> str:
+_CALL_COLUMNS = ["seq", "t_ns", "item", "op", "delay_ns", "num_requeues_after", "decided_by"]
+
+
+def _call_cells(c: Call) -> list[Any]:
+    """One schedule call under :data:`_CALL_COLUMNS` (None as an empty cell)."""
+    return [
+        c.seq,
+        c.t_ns,
+        c.item or "",
+        str(c.op),
+        "" if c.delay_ns is None else c.delay_ns,
+        "" if c.num_requeues_after is None else c.num_requeues_after,
+        c.decided_by or "",
+    ]
+
+
+def _csv(header: list[str], rows: Iterable[list[Any]]) -> str:
     import csv
     import io
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(
-        [
-            "seq",
-            "t_ns",
-            "item",
-            "op",
-            "delay_ns",
-            "num_requeues_after",
-            "decided_by",
-            "tokens_after",
-        ]
-    )
-    for c in s.calls:
-        w.writerow(
-            [
-                c.seq,
-                c.t_ns,
-                c.item or "",
-                str(c.op),
-                "" if c.delay_ns is None else c.delay_ns,
-                "" if c.num_requeues_after is None else c.num_requeues_after,
-                c.decided_by or "",
-                "" if c.tokens_after is None else repr(c.tokens_after),
-            ]
-        )
+    w.writerow(header)
+    w.writerows(rows)
     return buf.getvalue()
+
+
+def _schedule_csv(s: Schedule) -> str:
+    return _csv(
+        [*_CALL_COLUMNS, "tokens_after"],
+        (
+            [*_call_cells(c), "" if c.tokens_after is None else repr(c.tokens_after)]
+            for c in s.calls
+        ),
+    )
 
 
 def _compare_csv(schedules: list[Schedule]) -> str:
-    import csv
-    import io
-
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(
-        [
-            "schedule",
-            "limiter",
-            "seq",
-            "t_ns",
-            "item",
-            "op",
-            "delay_ns",
-            "num_requeues_after",
-            "decided_by",
-        ]
+    return _csv(
+        ["schedule", "limiter", *_CALL_COLUMNS],
+        (
+            [name, s.label, *_call_cells(c)]
+            for name, s in zip("AB", schedules, strict=False)
+            for c in s.calls
+        ),
     )
-    for name, s in zip("AB", schedules, strict=False):
-        for c in s.calls:
-            w.writerow(
-                [
-                    name,
-                    s.label,
-                    c.seq,
-                    c.t_ns,
-                    c.item or "",
-                    str(c.op),
-                    "" if c.delay_ns is None else c.delay_ns,
-                    "" if c.num_requeues_after is None else c.num_requeues_after,
-                    c.decided_by or "",
-                ]
-            )
-    return buf.getvalue()
 
 
 def _simulation_csv(r: SimulationResult) -> str:
-    import csv
-    import io
-
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["t_ns", "item", "failure", "delay_ns", "retry_at_ns", "worker"])
     from kmech.workqueue._go import MAX_DURATION
 
-    for x in r.retries:
-        w.writerow(
+    return _csv(
+        ["t_ns", "item", "failure", "delay_ns", "retry_at_ns", "worker"],
+        (
             [
                 x.t_ns,
                 x.item,
@@ -632,8 +606,9 @@ def _simulation_csv(r: SimulationResult) -> str:
                 "" if x.delay_ns == MAX_DURATION else x.t_ns + x.delay_ns,
                 x.worker,
             ]
-        )
-    return buf.getvalue()
+            for x in r.retries
+        ),
+    )
 
 
 def _write(stream: TextIO, fmt: str, doc: Any, table: Any, as_csv: Any, color: bool) -> None:
