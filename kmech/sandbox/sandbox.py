@@ -112,6 +112,8 @@ class Sandbox:
         self._thread: threading.Thread | None = None
         self._lifecycle = threading.Lock()
         self._tls_material: Any = None
+        # The SSLContext made by start() (None without TLS), reused when an outage ends.
+        self._ssl_context: Any = None
         self._churn: Any = None
         self._seed_namespaces()
 
@@ -125,19 +127,21 @@ class Sandbox:
         with self._lifecycle:
             if self._server is not None:
                 return self
-            ssl_context = None
+            self._ssl_context = None
             if self.tls:
                 from kmech.sandbox.tls import generate_tls
 
                 self._tls_material = generate_tls()
-                ssl_context = self._tls_material.server_context()
+                self._ssl_context = self._tls_material.server_context()
             self._ctx.stopping.clear()
-            self._bind(ssl_context)
+            self._bind()
         return self
 
-    def _bind(self, ssl_context: Any) -> None:
+    def _bind(self) -> None:
         try:
-            server = SandboxHTTPServer((self.host, self.port), self._ctx, ssl_context=ssl_context)
+            server = SandboxHTTPServer(
+                (self.host, self.port), self._ctx, ssl_context=self._ssl_context
+            )
         except OSError as exc:
             raise SandboxError(
                 f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}; pick another --port"
@@ -260,8 +264,6 @@ class Sandbox:
             if refuse:
                 if self._server is None:
                     return
-                ssl_context = self._server.ssl_context
-                self._refused_ssl = ssl_context
                 self._unbind()
                 for watcher in list(self._ctx.watchers):
                     watcher.close()
@@ -269,7 +271,7 @@ class Sandbox:
             else:
                 if self._server is not None or self._ctx.stopping.is_set():
                     return
-                self._bind(getattr(self, "_refused_ssl", None))
+                self._bind()
 
     def compact(self, *, expire_watches: bool = False) -> None:
         """Drop all event history: a watch or exact list from an older rv now gets 410.
