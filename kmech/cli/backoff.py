@@ -441,24 +441,20 @@ def render_compare(a: Schedule, b: Schedule) -> str:
         "B (LOG SCALE)",
     ]
     rows: list[list[str]] = []
-    wa = wb = 0
+    waited = [0, 0]  # A's and B's total wait so far
     n = max(len(a.calls), len(b.calls))
     from kmech.workqueue._go import MAX_DURATION
 
     for i in range(n):
         row = [str(i + 1)]
-        for s, acc in ((a, "a"), (b, "b")):
-            if i < len(s.calls) and s.calls[i].delay_ns is not None:
-                d = s.calls[i].delay_ns
-                assert d is not None
-                if d != MAX_DURATION:
-                    if acc == "a":
-                        wa += max(d, 0)
-                    else:
-                        wb += max(d, 0)
-                row += [_fmt(d), _fmt(wa if acc == "a" else wb), log_bar(d, lo, hi, BAR_WIDTH // 2)]
-            else:
+        for side, s in enumerate((a, b)):
+            d = s.calls[i].delay_ns if i < len(s.calls) else None
+            if d is None:
                 row += ["-", "-", ""]
+                continue
+            if d != MAX_DURATION:
+                waited[side] += max(d, 0)
+            row += [_fmt(d), _fmt(waited[side]), log_bar(d, lo, hi, BAR_WIDTH // 2)]
         rows.append(row)
     text = f"A: {a.label}\nB: {b.label}\n\n" + format_columns(headers, rows) + "\n"
     lines = _summary_lines(a, "A: ") + _summary_lines(b, "B: ")
