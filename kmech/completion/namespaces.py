@@ -16,7 +16,7 @@ import re
 import time
 
 from kmech.completion.files import private_write, read_json
-from kmech.completion.resources import safe_host
+from kmech.completion.resources import host_dir_name
 
 # typing is not imported on the completion path; mypy treats this name as True.
 TYPE_CHECKING = False
@@ -47,7 +47,7 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 def cache_file(cache_root: str, server: str, user: str) -> str:
     """Where the namespaces seen by ``user`` on ``server`` are kept."""
     user_part = _UNSAFE.sub("_", user) or "_"
-    host = safe_host(server).replace("/", "_") or "_"
+    host = host_dir_name(server)
     return os.path.join(cache_root, "kmech", "namespaces", host, f"{user_part}.json")
 
 

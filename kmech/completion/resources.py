@@ -38,6 +38,7 @@ __all__ = [
     "CACHE_TTL_SECONDS",
     "ResourceEntry",
     "safe_host",
+    "host_dir_name",
     "discovery_dir",
     "read_cached_resources",
     "read_discovery_folder",
@@ -90,6 +91,12 @@ def safe_host(host: str) -> str:
     safe = _ILLEGAL_FILE_CHARACTERS.sub("_", schemeless)
     cleaned = os.path.normpath(safe) if safe else ""
     return "" if cleaned == "." else cleaned
+
+
+def host_dir_name(server: str) -> str:
+    """:func:`safe_host` as a single directory name for kmech's own caches: a URL path's ``/``
+    becomes ``_``, and no host gives ``_``."""
+    return safe_host(server).replace("/", "_") or "_"
 
 
 def discovery_dir(cache_root: str, server: str) -> str:

@@ -156,10 +156,9 @@ def _resources(connection: Connection, *, verb: str | None) -> list[Candidate]:
 def _discovery_claim(connection: Connection, server: str) -> str:
     """The refresh claim for a server's discovery, in kmech's part of the cache (kubectl's
     directory is left as kubectl lays it out)."""
-    from kmech.completion.resources import safe_host
+    from kmech.completion.resources import host_dir_name
 
-    host = safe_host(server).replace("/", "_") or "_"
-    return os.path.join(cache_root(connection), "kmech", "discovery", host)
+    return os.path.join(cache_root(connection), "kmech", "discovery", host_dir_name(server))
 
 
 def refresh_discovery(connection: Connection) -> bool:
