@@ -125,7 +125,7 @@ def register(app: typer.Typer) -> None:
             "-o",
             "--output",
             help="table, json, yaml or csv.",
-            autocompletion=output_formats("table", "json", "yaml", "csv"),
+            autocompletion=output_formats(*OUTPUTS),
         ),
     ) -> None:
         from kmech.cli.app import global_options
