@@ -311,11 +311,15 @@ class DiscoveryDocs:
         """
         path = path.rstrip("/")
         if path == "/openapi/v3":
-            paths = {}
-            for gv in self.resource_lists:
-                rel = f"api/{gv}" if "/" not in gv else f"apis/{gv}"
-                paths[rel] = {"serverRelativeURL": f"/openapi/v3/{rel}?hash=sandbox"}
-            return self._cached("openapi", lambda: {"paths": paths})
+
+            def index() -> dict[str, Any]:
+                paths = {}
+                for gv in self.resource_lists:
+                    rel = f"api/{gv}" if "/" not in gv else f"apis/{gv}"
+                    paths[rel] = {"serverRelativeURL": f"/openapi/v3/{rel}?hash=sandbox"}
+                return {"paths": paths}
+
+            return self._cached("openapi", index)
         prefix = "/openapi/v3/"
         if not path.startswith(prefix):
             return None
