@@ -10,13 +10,14 @@ from __future__ import annotations
 import http.server
 import logging
 import ssl
-import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from kmech.sandbox.tls import generate_tls
 
 Handler = Callable[[http.server.BaseHTTPRequestHandler], None]
 
@@ -108,59 +109,11 @@ class CertFiles:
 
 
 @pytest.fixture(scope="session")
-def certs(tmp_path_factory: pytest.TempPathFactory) -> CertFiles:
-    """A CA and a server certificate for 127.0.0.1, made with the openssl CLI."""
-    d = tmp_path_factory.mktemp("certs")
-
-    def openssl(*args: str) -> None:
-        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=d)
-
-    openssl(
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.crt",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=kmech-test-ca",
-    )
-    openssl(
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "server.key",
-        "-out",
-        "server.csr",
-        "-subj",
-        "/CN=127.0.0.1",
-    )
-    (d / "ext.cnf").write_text("subjectAltName=IP:127.0.0.1\n")
-    openssl(
-        "x509",
-        "-req",
-        "-in",
-        "server.csr",
-        "-CA",
-        "ca.crt",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-out",
-        "server.crt",
-        "-days",
-        "2",
-        "-extfile",
-        "ext.cnf",
-    )
-    return CertFiles(ca=d / "ca.crt", cert=d / "server.crt", key=d / "server.key")
+def certs() -> Iterator[CertFiles]:
+    """A CA and a server certificate for 127.0.0.1, made by the sandbox's openssl helper."""
+    material = generate_tls(("127.0.0.1",))
+    yield CertFiles(ca=material.ca_cert, cert=material.server_cert, key=material.server_key)
+    material.cleanup()
 
 
 @pytest.fixture
