@@ -26,13 +26,8 @@ def main() -> None:
 
         try:
             response = respond(instruction)
-        except Exception:  # any bug included: see below
-            # A TAB must never print a traceback into the user's command line: offer nothing.
-            # KMECH_COMPLETION_DEBUG=1 shows what went wrong (cobra's BASH_COMP_DEBUG_FILE).
-            if os.environ.get("KMECH_COMPLETION_DEBUG"):
-                import traceback
-
-                traceback.print_exc()
+        except Exception:  # any bug included: a TAB offers nothing rather than a traceback
+            _debug_traceback()
             sys.exit(0)
         if response is not None:
             if response.text is not None:
@@ -71,11 +66,17 @@ def kubectl_complete(argv: list[str] | None = None) -> None:
     try:
         items = complete(load_spec(), args, incomplete, candidates)
     except Exception:  # any bug included: a TAB stays silent, as in main()
-        if os.environ.get("KMECH_COMPLETION_DEBUG"):
-            import traceback
-
-            traceback.print_exc()
+        _debug_traceback()
         items = []
     lines = [c.value + ("\t" + " ".join(c.help.split()) if c.help else "") for c in items]
     lines.append(":4" if items else ":0")
     sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _debug_traceback() -> None:
+    """A TAB must never print a traceback into the user's command line; only with
+    ``KMECH_COMPLETION_DEBUG=1`` it shows what went wrong (cobra's BASH_COMP_DEBUG_FILE)."""
+    if os.environ.get("KMECH_COMPLETION_DEBUG"):
+        import traceback
+
+        traceback.print_exc()
