@@ -251,13 +251,13 @@ class MaxOfRateLimiter:
             limiter.forget(item)
 
     def describe(self) -> dict[str, Any]:
-        base = {"type": "max_of", "limiters": [_describe(c) for c in self.limiters]}
+        base = {"type": "max_of", "limiters": [describe_limiter(c) for c in self.limiters]}
         if self._preset:
             return {"type": self._preset, "equivalent": base}
         return base
 
     def nominal_cap(self) -> Duration | None:
-        caps = [c for c in (_nominal_cap(child) for child in self.limiters) if c is not None]
+        caps = [c for c in (nominal_cap_of(child) for child in self.limiters) if c is not None]
         return Duration(max(caps)) if caps else None
 
     def __str__(self) -> str:
@@ -298,12 +298,12 @@ class WithMaxWaitRateLimiter:
     def describe(self) -> dict[str, Any]:
         return {
             "type": "with_max_wait",
-            "limiter": _describe(self.limiter),
+            "limiter": describe_limiter(self.limiter),
             "max_delay_ns": self.max_delay,
         }
 
     def nominal_cap(self) -> Duration | None:
-        inner = _nominal_cap(self.limiter)
+        inner = nominal_cap_of(self.limiter)
         return self.max_delay if inner is None else Duration(min(inner, self.max_delay))
 
     def __str__(self) -> str:
@@ -357,7 +357,8 @@ class SequenceRateLimiter:
         return "seq(" + ",".join(parts) + ")"
 
 
-def _describe(limiter: RateLimiter) -> dict[str, Any]:
+def describe_limiter(limiter: RateLimiter) -> dict[str, Any]:
+    """The limiter's ``describe()``, or just its type name for a limiter without one."""
     describe = getattr(limiter, "describe", None)
     if callable(describe):
         result: dict[str, Any] = describe()
@@ -365,7 +366,8 @@ def _describe(limiter: RateLimiter) -> dict[str, Any]:
     return {"type": type(limiter).__name__}
 
 
-def _nominal_cap(limiter: RateLimiter) -> Duration | None:
+def nominal_cap_of(limiter: RateLimiter) -> Duration | None:
+    """The limiter's ``nominal_cap()``, or None (no known cap) for a limiter without one."""
     cap = getattr(limiter, "nominal_cap", None)
     if callable(cap):
         value: Duration | None = cap()

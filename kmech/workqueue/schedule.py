@@ -34,6 +34,8 @@ from kmech.workqueue.rate_limiters import (
     MaxOfRateLimiter,
     RateLimiter,
     WithMaxWaitRateLimiter,
+    describe_limiter,
+    nominal_cap_of,
 )
 from kmech.workqueue.virtual_clock import VirtualClock
 
@@ -244,23 +246,13 @@ class _Recorder:
 
     def schedule(self, pattern: Pattern, params: dict[str, Any]) -> Schedule:
         return Schedule(
-            limiter=_describe(self.limiter),
+            limiter=describe_limiter(self.limiter),
             label=str(self.limiter),
             pattern=pattern,
             calls=tuple(self.calls),
-            cap_ns=_cap(self.limiter),
+            cap_ns=nominal_cap_of(self.limiter),
             params=params,
         )
-
-
-def _describe(limiter: Any) -> dict[str, Any]:
-    describe = getattr(limiter, "describe", None)
-    return describe() if callable(describe) else {"type": type(limiter).__name__}
-
-
-def _cap(limiter: Any) -> int | None:
-    cap = getattr(limiter, "nominal_cap", None)
-    return cap() if callable(cap) else None
 
 
 def run_sequential(
