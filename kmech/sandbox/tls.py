@@ -19,6 +19,8 @@ from kmech.errors import SandboxError
 
 __all__ = ["TLSMaterial", "generate_tls", "openssl_available"]
 
+_NO_OPENSSL = "--tls needs the openssl command-line tool on PATH; install openssl or drop --tls"
+
 
 def openssl_available() -> bool:
     """Whether the ``openssl`` tool is on PATH."""
@@ -51,9 +53,7 @@ def _run(args: list[str], cwd: Path) -> None:
     try:
         subprocess.run(args, cwd=cwd, check=True, capture_output=True, timeout=60)
     except FileNotFoundError as exc:
-        raise SandboxError(
-            "--tls needs the openssl command-line tool on PATH; install openssl or drop --tls"
-        ) from exc
+        raise SandboxError(_NO_OPENSSL) from exc
     except subprocess.CalledProcessError as exc:
         detail = exc.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
         raise SandboxError(
@@ -64,9 +64,7 @@ def _run(args: list[str], cwd: Path) -> None:
 def generate_tls(hosts: tuple[str, ...] = ("127.0.0.1", "localhost")) -> TLSMaterial:
     """Generate a CA and a server certificate valid for ``hosts`` (IPs and DNS names)."""
     if not openssl_available():
-        raise SandboxError(
-            "--tls needs the openssl command-line tool on PATH; install openssl or drop --tls"
-        )
+        raise SandboxError(_NO_OPENSSL)
     directory = Path(tempfile.mkdtemp(prefix="kmech-sandbox-tls-"))
     directory.chmod(0o700)
     ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
