@@ -196,13 +196,8 @@ class SandboxError(KmechError):
     """The sandbox server could not start or serve."""
 
 
-_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
-    401: UnauthorizedError,
-    403: ForbiddenError,
-    404: NotFoundError,
-    410: GoneError,
-    429: TooManyRequestsError,
-}
+# The codes whose error class keeps the generic message (401, 403 and 429 have their own below).
+_STATUS_CLASSES: dict[int, type[APIStatusError]] = {404: NotFoundError, 410: GoneError}
 
 
 def status_error(
