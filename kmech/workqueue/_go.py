@@ -7,9 +7,11 @@ reference fixtures were computed.
 
 from __future__ import annotations
 
+import math
+
 from kmech.clock import Duration
 
-__all__ = ["MAX_DURATION", "MIN_DURATION", "TWO_63", "go_duration", "saturate"]
+__all__ = ["MAX_DURATION", "MIN_DURATION", "TWO_63", "go_duration", "json_number", "saturate"]
 
 MAX_DURATION = Duration((1 << 63) - 1)
 """``math.MaxInt64`` nanoseconds: x/time/rate's ``InfDuration`` (about 292 years)."""
@@ -39,3 +41,9 @@ def saturate(d: int) -> Duration:
     if d < MIN_DURATION:
         return MIN_DURATION
     return Duration(d)
+
+
+def json_number(x: float) -> int | float:
+    """A float64 as Go's encoding/json writes it: one that holds an integer prints as one
+    (``10``, not ``10.0``), as in the reference fixtures' ``qps`` and ``factor``."""
+    return int(x) if math.isfinite(x) and x == int(x) else x

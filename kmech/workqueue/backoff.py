@@ -11,7 +11,6 @@ DelayWithReset, backoffManager), ``pkg/util/wait/wait.go``.
 from __future__ import annotations
 
 import copy
-import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from typing import Any
 from kmech.clock import Clock, Duration, PassiveClock
 from kmech.duration import format_duration
 from kmech.errors import KmechError
-from kmech.workqueue._go import go_duration
+from kmech.workqueue._go import go_duration, json_number
 
 __all__ = ["Backoff", "BackoffManager", "WaitTimeoutError", "jitter", "exponential_backoff"]
 
@@ -104,16 +103,16 @@ class Backoff:
         return {
             "type": "wait_backoff",
             "duration_ns": self.duration,
-            "factor": _num(self.factor),
-            "jitter": _num(self.jitter),
+            "factor": json_number(self.factor),
+            "jitter": json_number(self.jitter),
             "steps": self.steps,
             "cap_ns": self.cap,
         }
 
     def __str__(self) -> str:
         return (
-            f"backoff(duration={format_duration(self.duration)},factor={_num(self.factor)},"
-            f"steps={self.steps},cap={format_duration(self.cap)},jitter={_num(self.jitter)})"
+            f"backoff(duration={format_duration(self.duration)},factor={json_number(self.factor)},"
+            f"steps={self.steps},cap={format_duration(self.cap)},jitter={json_number(self.jitter)})"
         )
 
 
@@ -189,7 +188,3 @@ def exponential_backoff(backoff: Backoff, condition: Callable[[], bool], *, cloc
             break
         clock.sleep(b.step())
     raise WaitTimeoutError(f"timed out waiting for the condition after {runs} attempts")
-
-
-def _num(x: float) -> int | float:
-    return int(x) if math.isfinite(x) and x == int(x) else x

@@ -14,14 +14,13 @@ Upstream: client-go ``util/workqueue/default_rate_limiters.go``.
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from kmech.clock import MILLISECOND, SECOND, Duration, PassiveClock, RealClock
 from kmech.duration import format_duration
-from kmech.workqueue._go import MAX_DURATION, TWO_63, go_duration
+from kmech.workqueue._go import MAX_DURATION, TWO_63, go_duration, json_number
 from kmech.workqueue.token_bucket import TokenBucket
 
 __all__ = [
@@ -59,11 +58,6 @@ class RateLimiter(Protocol):
 
 def _fmt(d: int) -> str:
     return "inf" if d == MAX_DURATION else format_duration(d)
-
-
-def _num(x: float) -> int | float:
-    """A float that holds an integer prints as one in JSON (``10``, not ``10.0``)."""
-    return int(x) if math.isfinite(x) and x == int(x) else x
 
 
 class ItemExponentialFailureRateLimiter:
@@ -201,13 +195,13 @@ class BucketRateLimiter:
         return None
 
     def describe(self) -> dict[str, Any]:
-        return {"type": "bucket", "qps": _num(self.bucket.limit), "burst": self.bucket.burst}
+        return {"type": "bucket", "qps": json_number(self.bucket.limit), "burst": self.bucket.burst}
 
     def nominal_cap(self) -> Duration | None:
         return None
 
     def __str__(self) -> str:
-        return f"bucket({_num(self.bucket.limit)},{self.bucket.burst})"
+        return f"bucket({json_number(self.bucket.limit)},{self.bucket.burst})"
 
 
 class MaxOfRateLimiter:
