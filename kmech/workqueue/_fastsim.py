@@ -46,7 +46,6 @@ from kmech.workqueue._go import MAX_DURATION, TWO_63
 from kmech.workqueue.metrics import (
     HISTOGRAM_BUCKETS_SECONDS,
     UNFINISHED_WORK_UPDATE_PERIOD,
-    Gauge,
     Histogram,
     QueueMetricsSnapshot,
 )
@@ -531,11 +530,6 @@ def simulate_fast(
     lat_counts[0] += lat_zero
     latency.counts = lat_counts
     latency.count, latency.sum, latency.max = lat_n + lat_zero, lat_sum, lat_max
-    # The final gauge update sees nothing in progress: both values are 0.
-    unfinished = Gauge()
-    unfinished.peak = unf_peak
-    longest = Gauge()
-    longest.peak = long_peak
     snapshot = QueueMetricsSnapshot(
         name=QUEUE_NAME,
         depth=float(depth),
@@ -544,10 +538,11 @@ def simulate_fast(
         retries_total=failures,
         queue_duration_seconds=latency.to_dict(),
         work_duration_seconds=work.to_dict(),
-        unfinished_work_seconds=unfinished.value,
-        unfinished_work_seconds_peak=unfinished.peak,
-        longest_running_processor_seconds=longest.value,
-        longest_running_processor_seconds_peak=longest.peak,
+        # The final gauge update sees nothing in progress: both values are 0.
+        unfinished_work_seconds=0.0,
+        unfinished_work_seconds_peak=unf_peak,
+        longest_running_processor_seconds=0.0,
+        longest_running_processor_seconds_peak=long_peak,
     )
     return SimulationResult(
         config=config,
