@@ -6,10 +6,13 @@ a warm TAB offers must come from the caches.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from kmech.completion.candidate import Candidate
 
 SERVER = "https://127.0.0.1:9"
 OTHER_SERVER = "https://127.0.0.2:9"
@@ -40,6 +43,19 @@ contexts:
 class KubeEnv:
     kubeconfig: Path
     cache_root: Path
+
+
+def values(found: list[Candidate], prefix: str = "") -> list[str]:
+    """The values of ``found`` that start with ``prefix``, in order."""
+    return [c.value for c in found if c.value.startswith(prefix)]
+
+
+def age_files(folder: str | Path) -> None:
+    """Date every file under ``folder`` back to 2001, long past any cache TTL."""
+    old = 1_000_000_000
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            os.utime(os.path.join(root, name), (old, old))
 
 
 def write_discovery_cache(folder: Path, cache_root: Path, server: str) -> None:

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kmech.completion.candidate import Candidate
 from kmech.completion.sources import candidates
+
+from .conftest import age_files, values
 
 
 @pytest.fixture
@@ -18,10 +19,6 @@ def cache_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "cache"
     monkeypatch.setenv("KUBECACHEDIR", str(root))
     return root
-
-
-def values(found: list[Candidate], prefix: str = "") -> list[str]:
-    return [c.value for c in found if c.value.startswith(prefix)]
 
 
 def test_cold_cache_one_discovery_then_no_request(sb, kubeconfig, cache_root: Path) -> None:
@@ -91,10 +88,7 @@ def test_refresh_rewrites_expired_discovery(sb, kubeconfig, cache_root: Path) ->
 
     assert refresh_discovery({}) is True
     directory = discovery_dir(str(cache_root), sb.url)
-    old = 1_000_000_000
-    for root, _dirs, files in os.walk(directory):
-        for name in files:
-            os.utime(os.path.join(root, name), (old, old))
+    age_files(directory)
     assert (read_cached_resources(directory) or ([], True))[1] is False
     assert refresh_discovery({}) is True
     entries, fresh = read_cached_resources(directory) or ([], False)

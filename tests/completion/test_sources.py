@@ -20,11 +20,7 @@ from kmech.completion.resources import (
 )
 from kmech.completion.sources import candidates
 
-from .conftest import OTHER_SERVER, SERVER, KubeEnv
-
-
-def values(found: list[Candidate], prefix: str = "") -> list[str]:
-    return [c.value for c in found if c.value.startswith(prefix)]
+from .conftest import OTHER_SERVER, SERVER, KubeEnv, age_files, values
 
 
 def test_resources_from_warm_cache(kube_env: KubeEnv) -> None:
@@ -80,10 +76,7 @@ def test_expired_discovery_offered_at_once_and_refreshed_behind(
     spawned: list[str] = []
     monkeypatch.setattr(sources, "_spawn_refresh", lambda kind, conn: spawned.append(kind))
     directory = discovery_dir(str(kube_env.cache_root), SERVER)
-    old = 1_000_000_000
-    for root, _dirs, files in os.walk(directory):
-        for name in files:
-            os.utime(os.path.join(root, name), (old, old))
+    age_files(directory)
     entries, fresh = read_cached_resources(directory) or ([], True)
     assert not fresh and entries
     assert "deployments.apps" in values(candidates("resources", {}))
@@ -374,10 +367,7 @@ def test_discovery_folder_flag(layout: str, fixtures_dir: Path, tmp_path: Path) 
     if layout == "kubectl-cache":
         write_discovery_cache(folder, tmp_path, "https://mk:8443")
         folder = tmp_path / "discovery" / "mk_8443"
-        old = 1_000_000_000
-        for root, _dirs, files in os.walk(folder):
-            for name in files:
-                os.utime(os.path.join(root, name), (old, old))  # age does not matter here
+        age_files(folder)  # age does not matter here
     found = values(candidates("resources", {"discovery": str(folder)}), "kongcon")
     assert found == [
         "kongconsumergroups",
