@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,6 +12,7 @@ from kmech.clock import MILLISECOND, SECOND, Duration
 from kmech.workqueue import VirtualClock, parse_limiter
 from kmech.workqueue._go import MAX_DURATION
 from kmech.workqueue.simulate import DepthSeries, SimulationConfig, run_simulation
+from tests.workqueue.test_fastsim import run_both
 
 MS = MILLISECOND
 
@@ -17,6 +20,11 @@ MS = MILLISECOND
 def run(expr: str, **kw):
     clock = VirtualClock()
     return run_simulation(parse_limiter(expr).build_limiter(clock), clock, SimulationConfig(**kw))
+
+
+def engine_results(expr: str, config: SimulationConfig) -> list[dict[str, Any]]:
+    """The reference engine's result document, then the fast engine's."""
+    return [result for result, _, _ in run_both(expr, config)]
 
 
 @pytest.mark.parametrize(
@@ -130,13 +138,7 @@ def test_depth_series_keeps_peaks_in_constant_memory() -> None:
     ],
 )
 def test_fast_engine_matches_the_queue_engine(expr: str, config: dict) -> None:
-    results = []
-    for engine in ("queue", "fast"):
-        clock = VirtualClock()
-        limiter = parse_limiter(expr).build_limiter(clock)
-        results.append(
-            run_simulation(limiter, clock, SimulationConfig(**config), engine=engine).to_dict()
-        )
+    results = engine_results(expr, SimulationConfig(**config))
     assert results[0] == results[1]
 
 
@@ -156,12 +158,5 @@ def test_property_engines_agree(
     config = SimulationConfig(
         items=items, failures=failures, workers=workers, work_time=Duration(work_ms * MS)
     )
-    results = []
-    for engine in ("queue", "fast"):
-        clock = VirtualClock()
-        results.append(
-            run_simulation(
-                parse_limiter(expr).build_limiter(clock), clock, config, engine=engine
-            ).to_dict()
-        )
+    results = engine_results(expr, config)
     assert results[0] == results[1]
