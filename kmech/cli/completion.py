@@ -28,6 +28,8 @@ from typing import Annotated, Any
 
 import typer
 
+from kmech.completion.entry import COMPLETE_VAR
+
 __all__ = [
     "register",
     "complete_resources",
@@ -44,7 +46,6 @@ __all__ = [
 ]
 
 PROG_NAME = "kmech"
-COMPLETE_VAR = "_KMECH_COMPLETE"
 
 EXAMPLES = """Print the shell completion script for SHELL (bash, zsh, fish or powershell).
 
