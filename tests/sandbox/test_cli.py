@@ -9,6 +9,8 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,6 +48,17 @@ def start(options: SandboxOptions):
     assert line.startswith("export KUBECONFIG=")
     config = yaml.safe_load(Path(line.split("=", 1)[1]).read_text())
     return stop, thread, result, config, err
+
+
+@contextmanager
+def serving(options: SandboxOptions) -> Iterator[tuple[str, io.StringIO]]:
+    """:func:`start`, yielding (server URL, stderr), and stop the run however the block ends."""
+    stop, thread, _, config, err = start(options)
+    try:
+        yield config["clusters"][0]["cluster"]["server"], err
+    finally:
+        stop.set()
+        thread.join(30)
 
 
 def test_run_prints_kubeconfig_and_serves_with_faults(tmp_path):
@@ -153,39 +166,26 @@ def _post_pods(server: str, n: int) -> None:
     ],
 )
 def test_watch_fault_flags_apply_to_every_stream(options, types):
-    stop, thread, _, config, _ = start(options)
-    try:
-        server = config["clusters"][0]["cluster"]["server"]
+    with serving(options) as (server, _):
         _post_pods(server, 3)
         with Client(server) as c:
             for _ in range(2):  # every stream, not only the first
                 w = c.watch("/api/v1/namespaces/default/pods")
                 assert [e["type"] for e in w.rest()] == types
-    finally:
-        stop.set()
-        thread.join(30)
 
 
 def test_truncate_flag():
-    stop, thread, _, config, _ = start(SandboxOptions(truncate_events=True))
-    try:
-        server = config["clusters"][0]["cluster"]["server"]
+    with serving(SandboxOptions(truncate_events=True)) as (server, _):
         _post_pods(server, 1)
         with Client(server) as c:
             w = c.watch("/api/v1/namespaces/default/pods")
             with pytest.raises((http.client.IncompleteRead, ConnectionError, ValueError)):
                 w.rest()
-    finally:
-        stop.set()
-        thread.join(30)
 
 
 def test_discovery_flag_serves_another_snapshot(fixtures_dir):
-    stop, thread, _, config, err = start(
-        SandboxOptions(discovery=fixtures_dir / "discovery" / "minikube-1.33")
-    )
-    try:
-        server = config["clusters"][0]["cluster"]["server"]
+    options = SandboxOptions(discovery=fixtures_dir / "discovery" / "minikube-1.33")
+    with serving(options) as (server, err):
         with Client(server) as c:
             assert c.get("/version").json()["gitVersion"].startswith("v1.33")
             assert (
@@ -196,9 +196,6 @@ def test_discovery_flag_serves_another_snapshot(fixtures_dir):
                 == "APIGroupList"
             )
         assert "(discovery minikube-1.33)" in err.getvalue()
-    finally:
-        stop.set()
-        thread.join(30)
 
 
 def test_outage_loop_refuses_then_recovers():
