@@ -23,9 +23,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
 
 from kmech.completion.candidate import Candidate
+
+# typing is not imported on the completion path; mypy treats this name as True.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 __all__ = ["SHELLS", "Response", "respond", "split_arg_string", "completion_args", "render"]
 
