@@ -220,6 +220,14 @@ class ResourceHandler:
         )
         return labels, fields
 
+    def _current(self, req: ResourceRequest) -> dict[str, Any]:
+        """The stored object ``req`` names (read-only); 404 when there is none."""
+        assert req.name is not None
+        cur = self.storage.get(req.key, req.namespace or "", req.name)
+        if cur is None:
+            raise st.not_found(req.info.resource, req.info.group, req.name)
+        return cur
+
     def _require_namespace(self, namespace: str) -> None:
         if self.storage.get(ResourceKey("", "namespaces"), "", namespace) is None:
             raise st.not_found("namespaces", "", namespace)
@@ -270,10 +278,7 @@ class ResourceHandler:
         assert req.name is not None
         namespace = req.namespace or ""
         if req.verb == "get":
-            cur = self.storage.get(req.key, namespace, req.name)
-            if cur is None:
-                raise st.not_found(req.info.resource, req.info.group, req.name)
-            return Reply(200, _to_scale(cur, req.info.resource))
+            return Reply(200, _to_scale(self._current(req), req.info.resource))
         if req.verb not in ("update", "patch"):
             raise st.method_not_allowed(req.verb)
         document = _decoded_body(body)
@@ -312,11 +317,7 @@ class ResourceHandler:
 
     def get(self, req: ResourceRequest, rep: Representation) -> Reply:
         """GET one object (or its status subresource)."""
-        assert req.name is not None
-        obj = self.storage.get(req.key, req.namespace or "", req.name)
-        if obj is None:
-            raise st.not_found(req.info.resource, req.info.group, req.name)
-        obj = self.present(obj, req.info)
+        obj = self.present(self._current(req), req.info)
         if rep.form == "table":
             meta = {"resourceVersion": obj["metadata"].get("resourceVersion", "")}
             return Reply(
@@ -553,10 +554,7 @@ class ResourceHandler:
                 "the namespace of the provided object does not match the namespace sent on the request"
             )
         if dry_run:
-            cur = self.storage.get(req.key, req.namespace or "", req.name)
-            if cur is None:
-                raise st.not_found(req.info.resource, req.info.group, req.name)
-            return Reply(200, self._merge_rules(req, cur, obj))
+            return Reply(200, self._merge_rules(req, self._current(req), obj))
         new = self.storage.update(
             req.key, req.namespace or "", req.name, lambda cur: self._merge_rules(req, cur, obj)
         )
@@ -574,10 +572,7 @@ class ResourceHandler:
             return self._merge_rules(req, cur, patched)
 
         if dry_run:
-            cur = self.storage.get(req.key, req.namespace or "", req.name)
-            if cur is None:
-                raise st.not_found(req.info.resource, req.info.group, req.name)
-            return Reply(200, mutate(cur))
+            return Reply(200, mutate(self._current(req)))
         new = self.storage.update(req.key, req.namespace or "", req.name, mutate)
         return Reply(200, self.present(new, req.info))
 
@@ -590,10 +585,7 @@ class ResourceHandler:
         pre = (options.get("preconditions") or {}).get("resourceVersion")
         namespace = req.namespace or ""
         if dry_run:
-            cur = self.storage.get(req.key, namespace, req.name)
-            if cur is None:
-                raise st.not_found(req.info.resource, req.info.group, req.name)
-            last = cur
+            last = self._current(req)
         else:
             last = self.storage.delete(req.key, namespace, req.name, precondition_rv=pre)
             if req.info.group == "" and req.info.resource == "namespaces":
