@@ -8,7 +8,7 @@ accumulated in the same order), the same records. The test suite compares the tw
 
 What makes it fast, and why each shortcut is exact:
 
-- Items are indices into flat lists and bytearrays (dirty, processing, add time, waiting entry)
+- Items are indices into flat lists and bytearrays (dirty, processing, add time)
   instead of strings in sets and dicts; names are only used to call a generic limiter and to
   record rows.
 - Every processing lasts exactly ``work_time``, so processings finish in the order they start:
@@ -29,9 +29,9 @@ What makes it fast, and why each shortcut is exact:
   ``last_decided_by``) is written back at the end, so the caller sees what the reference
   engine leaves behind. Any other limiter is called through its ``when``/``forget``.
 
-An item is only ever waiting after a failure and only processed after its release, so the
-"an entry already waits for this item" branch of ``add_after`` never runs here; it is kept (and
-with it the stale-entry skipping of ``release_due``) so the code stays a faithful mirror.
+An item is only ever waiting after a failure and only processed after its release, so it never
+has two waiting entries: the "an entry already waits for this item" branch of ``add_after`` and
+the superseded-entry skipping of ``release_due`` would never run, and are left out.
 """
 
 from __future__ import annotations
@@ -157,8 +157,6 @@ def simulate_fast(
     dirty = bytearray(b"\x01") * k_items
     processing = bytearray(k_items)
     add_time = [0] * k_items  # -1: no add pending for the latency metric
-    ent_seq = [0] * k_items  # the waiting entry's seq (0: none)
-    ent_ready = [0] * k_items
 
     queue: deque[int] = deque(range(k_items))
     popleft = queue.popleft
@@ -168,7 +166,6 @@ def simulate_fast(
     wrun_append = wrun.append
     wrun_popleft = wrun.popleft
     wseq = 0
-    stale = 0
     nwait = 0
 
     # Metrics.
@@ -379,20 +376,14 @@ def simulate_fast(
                         dirty[i] = 1
                 else:
                     ready = now + delay
-                    if ent_seq[i] == 0 or ent_ready[i] > ready:
-                        if ent_seq[i]:
-                            stale += 1
-                        else:
-                            nwait += 1
-                        wseq += 1
-                        ent_seq[i] = wseq
-                        ent_ready[i] = ready
-                        if not wrun or ready >= wrun[-1][0]:
-                            wrun_append((ready, wseq, i))
-                        else:
-                            heappush(wheap, (ready, wseq, i))
-                        if ready < t_release and ready < max_duration:
-                            t_release = ready
+                    nwait += 1
+                    wseq += 1
+                    if not wrun or ready >= wrun[-1][0]:
+                        wrun_append((ready, wseq, i))
+                    else:
+                        heappush(wheap, (ready, wseq, i))
+                    if ready < t_release and ready < max_duration:
+                        t_release = ready
                 failures += 1
                 if delay == max_duration:
                     gave_up += 1
@@ -421,12 +412,10 @@ def simulate_fast(
         # DelayingQueue.release_due. The waiting entries live in two structures ordered by
         # (ready, seq): `wrun`, a deque of entries that arrived in order (O(1); with a token
         # bucket in debt almost all of them do), and `wheap` for the rest. Their merged order
-        # is the reference heap's order.
-        if nwait > peak_waiting:
-            peak_waiting = nwait
-        if not wheap and not stale:
-            # The common case: every waiting entry is in `wrun`, in order, and live.
-            t_release = never
+        # is the reference heap's order. (No entry is ever superseded: see the module doc.)
+        t_release = never
+        if not wheap:
+            # The common case: every waiting entry is in `wrun`, in order.
             while wrun:
                 ready, _, i = wrun[0]
                 if ready > now:
@@ -434,7 +423,6 @@ def simulate_fast(
                         t_release = ready
                     break
                 wrun_popleft()
-                ent_seq[i] = 0
                 nwait -= 1
                 if not dirty[i]:
                     adds += 1
@@ -458,47 +446,27 @@ def simulate_fast(
                 in_heap = True
             else:
                 break
-            if first[0] > now:
+            ready, _, i = first
+            if ready > now:
+                if ready < max_duration:
+                    t_release = ready
                 break
             if in_heap:
                 heappop(wheap)
             else:
                 wrun_popleft()
-            _, seq, i = first
-            if ent_seq[i] == seq:
-                ent_seq[i] = 0
-                nwait -= 1
-                # Queue.add
-                if not dirty[i]:
-                    adds += 1
-                    depth += 1
-                    if depth > depth_peak:
-                        depth_peak = depth
-                    if add_time[i] < 0:
-                        add_time[i] = now
-                    dirty[i] = 1
-                    if not processing[i]:
-                        append(i)
-            else:
-                stale -= 1
-        t_release = never
-        while wrun or wheap:
-            if wrun and (not wheap or wrun[0] < wheap[0]):
-                first, in_heap = wrun[0], False
-            else:
-                first, in_heap = wheap[0], True
-            if stale:
-                _, seq, i = first
-                if ent_seq[i] != seq:
-                    if in_heap:
-                        heappop(wheap)
-                    else:
-                        wrun_popleft()
-                    stale -= 1
-                    continue
-            if first[0] < max_duration:
-                t_release = first[0]
-            break
+            nwait -= 1
+            # Queue.add
+            if not dirty[i]:
+                adds += 1
+                depth += 1
+                if depth > depth_peak:
+                    depth_peak = depth
+                if add_time[i] < 0:
+                    add_time[i] = now
+                dirty[i] = 1
+                if not processing[i]:
+                    append(i)
 
     if k_items:
         clock_set(now)  # the reference moves the clock to every instant it reaches
