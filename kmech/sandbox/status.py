@@ -138,7 +138,7 @@ def invalid(
     "FieldValueForbidden", "Forbidden: ..."); the message is ``Kind.group "name" is invalid:
     field: body`` (a list in brackets when there are several).
     """
-    qualified = f"{kind}.{group}" if group else kind
+    qualified = _qualified(kind, group)
     texts = [f"{path}: {body}" for path, _, body in errors]
     joined = texts[0] if len(texts) == 1 else "[" + ", ".join(texts) + "]"
     details: dict[str, Any] = {}
