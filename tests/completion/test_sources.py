@@ -130,6 +130,15 @@ def test_safe_host_matches_discovery(host: str) -> None:
     assert safe_host(host) == discovery_safe_host(host)
 
 
+def test_copies_of_discovery_constants_match() -> None:
+    # kmech.completion.resources keeps its own copies: importing kmech.discovery costs a TAB too much.
+    from kmech.completion.resources import CACHE_TTL_SECONDS, packaged_snapshot_dir
+    from kmech.discovery import disk_cache, snapshot
+
+    assert CACHE_TTL_SECONDS == disk_cache.DEFAULT_TTL_SECONDS
+    assert Path(packaged_snapshot_dir()).resolve() == snapshot.packaged_snapshot_dir()
+
+
 # -- kubeconfig --------------------------------------------------------------------------------
 
 
