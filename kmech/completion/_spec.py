@@ -16,7 +16,7 @@ SOURCE_FILES: list[str] = [
     "workqueue/presets.py",
 ]
 
-SOURCES_CRC: int | None = 0x07DAB0DC
+SOURCES_CRC: int | None = 0xB810B809
 
 SPEC: CommandSpec = {
     "name": "kmech",
