@@ -12,6 +12,8 @@ import contextlib
 import json
 import os
 
+from kmech._files import make_private_dirs
+
 # typing is not imported on the completion path; mypy treats this name as True.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -32,21 +34,6 @@ def read_json(path: str) -> dict[str, Any] | None:
     except ValueError:
         return None
     return doc if isinstance(doc, dict) else None
-
-
-def make_private_dirs(directory: str) -> None:
-    """Create ``directory`` and any missing parents with mode 0700 (existing ones are kept)."""
-    missing: list[str] = []
-    d = directory
-    while not os.path.exists(d):
-        missing.append(d)
-        parent = os.path.dirname(d)
-        if parent == d:
-            break
-        d = parent
-    for m in reversed(missing):
-        with contextlib.suppress(FileExistsError):
-            os.mkdir(m, 0o700)
 
 
 def private_write(path: str, doc: Any) -> bool:

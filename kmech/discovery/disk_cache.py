@@ -34,6 +34,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
+from kmech._files import make_private_dirs
 from kmech._lazy import logger
 from kmech.discovery.client import DiscoveryDocuments, order_resource_lists
 from kmech.discovery.legacy import group_versions
@@ -217,7 +218,7 @@ class DiskCache:
             self._writes += 1
             tmp = f"{path}.{os.getpid()}.{self._writes}"
         try:
-            _make_private_dirs(os.path.dirname(path))
+            make_private_dirs(os.path.dirname(path))
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             try:
                 with os.fdopen(fd, "wb") as f:
@@ -237,22 +238,6 @@ class DiskCache:
 
 def _without_type_meta(doc: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if k not in ("kind", "apiVersion")}
-
-
-def _make_private_dirs(directory: str) -> None:
-    missing: list[str] = []
-    d = os.path.abspath(directory)
-    while not os.path.exists(d):
-        missing.append(d)
-        parent = os.path.dirname(d)
-        if parent == d:
-            break
-        d = parent
-    for m in reversed(missing):
-        try:
-            os.mkdir(m, 0o700)
-        except FileExistsError:
-            pass
 
 
 class LiveDiscovery(Protocol):
