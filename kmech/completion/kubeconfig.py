@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import zlib
 
+from kmech._files import kubeconfig_files
 from kmech.completion.files import private_write, read_json
 
 # typing is not imported on the completion path; mypy treats this name as True.
@@ -90,31 +91,10 @@ class KubeconfigSummary:
         )
 
 
-def kubeconfig_paths(explicit: str | None, environ: dict[str, str] | None = None) -> list[str]:
-    """The kubeconfig files kubectl would merge, in precedence order, existing files only.
-
-    Same rule as :func:`kmech.transport.kubeconfig.kubeconfig_paths` (a test pins the two
-    together), without raising: a missing ``--kubeconfig`` file yields no paths.
-    """
-    env = os.environ if environ is None else environ
-    if explicit:
-        path = os.path.expanduser(explicit)
-        return [path] if os.path.isfile(path) else []
-    value = env.get("KUBECONFIG", "")
-    if value:
-        seen: set[str] = set()
-        paths: list[str] = []
-        for part in value.split(os.pathsep):
-            if not part:
-                continue
-            path = os.path.normpath(os.path.expanduser(part))
-            if path in seen or not os.path.isfile(path):
-                continue
-            seen.add(path)
-            paths.append(path)
-        return paths
-    default = os.path.join(os.path.expanduser("~"), ".kube", "config")
-    return [default] if os.path.isfile(default) else []
+def kubeconfig_paths(explicit: str | None) -> list[str]:
+    """The kubeconfig files kubectl would merge (:func:`kmech._files.kubeconfig_files`): never
+    raises, a missing ``--kubeconfig`` file yields no paths."""
+    return kubeconfig_files(explicit)
 
 
 def load_summary(paths: list[str], cache_root: str | None) -> KubeconfigSummary:

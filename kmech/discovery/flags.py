@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from kmech._files import kubeconfig_files
 from kmech._record import field, record
 from kmech.discovery.client import DiscoveryClient, HTTPDiscoveryClient
 from kmech.discovery.disk_cache import (
@@ -80,11 +81,7 @@ def cluster_configured(
         return True
     if env.get("KUBERNETES_SERVICE_HOST") and env.get("KUBERNETES_SERVICE_PORT"):
         return True
-    if env.get("KUBECONFIG"):
-        return any(
-            os.path.isfile(os.path.expanduser(p)) for p in env["KUBECONFIG"].split(os.pathsep) if p
-        )
-    return os.path.isfile(os.path.join(os.path.expanduser("~"), ".kube", "config"))
+    return bool(kubeconfig_files(None, env))
 
 
 def peek_server(connection: ConnectionOptions) -> str | None:

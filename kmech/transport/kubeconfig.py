@@ -32,6 +32,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from kmech._files import kubeconfig_files
 from kmech._record import field, record
 from kmech.errors import ConfigError
 from kmech.transport import _simple_yaml
@@ -86,34 +87,18 @@ class RestConfig:
 
 def kubeconfig_paths(options: ConnectionOptions) -> list[str]:
     """The kubeconfig files to merge, in precedence order (only existing ones), with ``~``
-    expanded; a file named twice in ``KUBECONFIG`` counts once.
+    expanded; a file named twice in ``KUBECONFIG`` counts once
+    (:func:`kmech._files.kubeconfig_files`).
 
     Raises ConfigError when ``--kubeconfig`` names a file that does not exist (kubectl fails
     there too, rather than silently using another file).
     """
-    if options.kubeconfig:
-        path = os.path.expanduser(options.kubeconfig)
-        if not os.path.isfile(path):
-            raise ConfigError(
-                f'kubeconfig "{options.kubeconfig}" does not exist: check the --kubeconfig path'
-            )
-        return [path]
-    env = os.environ.get("KUBECONFIG")
-    if env:
-        seen: set[str] = set()
-        paths: list[str] = []
-        for part in env.split(os.pathsep):
-            if not part:
-                continue
-            path = os.path.expanduser(part)
-            key = os.path.normpath(path)
-            if key in seen or not os.path.isfile(path):
-                continue
-            seen.add(key)
-            paths.append(path)
-        return paths
-    default = os.path.join(os.path.expanduser("~"), ".kube", "config")
-    return [default] if os.path.isfile(default) else []
+    paths = kubeconfig_files(options.kubeconfig)
+    if options.kubeconfig and not paths:
+        raise ConfigError(
+            f'kubeconfig "{options.kubeconfig}" does not exist: check the --kubeconfig path'
+        )
+    return paths
 
 
 @record(slots=True)
