@@ -25,6 +25,7 @@ import os
 import re
 import time
 
+from kmech._files import packaged_snapshot_path
 from kmech.completion.candidate import Candidate
 from kmech.completion.files import read_json
 
@@ -143,7 +144,7 @@ def read_cached_resources(
 def packaged_snapshot_dir() -> str:
     """The discovery snapshot inside the package, which ``kmech resolve`` uses without a cluster
     (the same folder as :func:`kmech.discovery.snapshot.packaged_snapshot_dir`)."""
-    return os.path.join(os.path.dirname(os.path.dirname(__file__)), "_data", "discovery-k3s-1.34")
+    return packaged_snapshot_path()
 
 
 def read_discovery_folder(folder: str) -> list[ResourceEntry]:

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kmech._files import packaged_snapshot_path
 from kmech.discovery.aggregated import split_groups_and_resources
 from kmech.discovery.client import DiscoveryDocuments, order_resource_lists
 from kmech.discovery.legacy import api_versions_to_group, group_versions
@@ -23,12 +24,10 @@ if TYPE_CHECKING:
 
 __all__ = ["DirectoryDiscoveryClient", "load_discovery_folder", "packaged_snapshot_dir"]
 
-PACKAGED_SNAPSHOT = "discovery-k3s-1.34"
-
 
 def packaged_snapshot_dir() -> Path:
     """The discovery snapshot shipped inside the package (k3s 1.34)."""
-    return Path(__file__).resolve().parent.parent / "_data" / PACKAGED_SNAPSHOT
+    return Path(packaged_snapshot_path())
 
 
 def _read_json(path: Path) -> Any:

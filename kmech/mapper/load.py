@@ -21,6 +21,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from kmech._files import packaged_snapshot_path
 from kmech.errors import DiscoveryError
 from kmech.mapper.discovery_mapper import DiscoveryRESTMapper, build_rest_mapper
 
@@ -29,7 +30,7 @@ __all__ = ["load_discovery_dir", "load_rest_mapper", "bundled_snapshot_dir"]
 
 def bundled_snapshot_dir() -> Path:
     """The discovery snapshot shipped with kmech (k3s 1.34, fixture layout)."""
-    return Path(__file__).resolve().parent.parent / "_data" / "discovery-k3s-1.34"
+    return Path(packaged_snapshot_path())
 
 
 def _read_json(path: Path) -> Any:

@@ -21,10 +21,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
 
+from kmech._files import packaged_snapshot_path
 from kmech.errors import SandboxError
 
 __all__ = [
@@ -44,7 +44,7 @@ AGGREGATED_CONTENT_TYPES = {
 
 def default_discovery_dir() -> Path:
     """The snapshot shipped inside the package (k3s 1.34 with some CRDs)."""
-    return Path(str(importlib_resources.files("kmech") / "_data" / "discovery-k3s-1.34"))
+    return Path(packaged_snapshot_path())
 
 
 @dataclass(frozen=True, slots=True)
