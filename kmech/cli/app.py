@@ -27,7 +27,7 @@ from kmech.cli.completion import (
     complete_namespaces,
     complete_users,
 )
-from kmech.cli.fastpath import report_errors
+from kmech.cli.fastpath import GLOBAL_FLAGS, GLOBAL_VALUES, report_errors
 from kmech.transport.options import ConnectionOptions
 
 # `app` is served by the module's __getattr__ (it registers every command first).
@@ -226,25 +226,10 @@ COMMAND_MODULES: dict[str, str] = {
 }
 
 # Global options that take a value (the next word unless written --opt=value or -nVALUE), and
-# those that do not; any other option before the sub-command registers every command.
-_VALUE_OPTIONS = frozenset(
-    {
-        "--kubeconfig",
-        "--context",
-        "--cluster",
-        "--user",
-        "-n",
-        "--namespace",
-        "-s",
-        "--server",
-        "--token",
-        "--certificate-authority",
-        "--request-timeout",
-        "-v",
-        "--v",
-    }
-)
-_FLAG_OPTIONS = frozenset({"--insecure-skip-tls-verify", "--no-color"})
+# those that do not; any other option before the sub-command registers every command. They are
+# the fast path's (kmech.cli.fastpath) plus the two it leaves to typer.
+_VALUE_OPTIONS = frozenset(GLOBAL_VALUES) | {"--request-timeout", "-v", "--v"}
+_FLAG_OPTIONS = frozenset(GLOBAL_FLAGS)
 
 _registered: dict[str, list[Any]] = {}
 

@@ -27,7 +27,8 @@ from collections.abc import Callable
 __all__ = ["run", "parse", "report_errors"]
 
 # Global flags taking a value -> ConnectionOptions field; short forms may be glued (-nshop).
-_GLOBAL_VALUES = {
+# kmech.cli.app builds its list of global flags from these two tables.
+GLOBAL_VALUES = {
     "--kubeconfig": "kubeconfig",
     "--context": "context",
     "--cluster": "cluster",
@@ -39,7 +40,7 @@ _GLOBAL_VALUES = {
     "--token": "token",
     "--certificate-authority": "certificate_authority",
 }
-_GLOBAL_FLAGS = {"--insecure-skip-tls-verify": "insecure_skip_tls_verify", "--no-color": "no_color"}
+GLOBAL_FLAGS = {"--insecure-skip-tls-verify": "insecure_skip_tls_verify", "--no-color": "no_color"}
 _RESOLVE_VALUES = {
     "-o": "output",
     "--output": "output",
@@ -48,8 +49,8 @@ _RESOLVE_VALUES = {
 }
 _RESOLVE_FLAGS = {"--explain": "explain", "--kind": "kind", "--refresh": "refresh"}
 # After `resolve`, the command's own flags are accepted too (kubectl takes global flags anywhere).
-_AFTER_FLAGS = _GLOBAL_FLAGS | _RESOLVE_FLAGS
-_AFTER_VALUES = _GLOBAL_VALUES | _RESOLVE_VALUES
+_AFTER_FLAGS = GLOBAL_FLAGS | _RESOLVE_FLAGS
+_AFTER_VALUES = GLOBAL_VALUES | _RESOLVE_VALUES
 
 
 def parse(argv: list[str]) -> tuple[dict[str, object], dict[str, object]] | None:
@@ -76,12 +77,12 @@ def parse(argv: list[str]) -> tuple[dict[str, object], dict[str, object]] | None
         else:
             name, inline = arg[:2], arg[2:]  # -nshop
             has_inline = bool(inline)
-        flags = _AFTER_FLAGS if command else _GLOBAL_FLAGS
-        values = _AFTER_VALUES if command else _GLOBAL_VALUES
+        flags = _AFTER_FLAGS if command else GLOBAL_FLAGS
+        values = _AFTER_VALUES if command else GLOBAL_VALUES
         if name in flags:
             if has_inline:
                 return None  # click rejects a value for a flag: let it say so
-            (glob if name in _GLOBAL_FLAGS else opts)[flags[name]] = True
+            (glob if name in GLOBAL_FLAGS else opts)[flags[name]] = True
             continue
         if name not in values:
             return None
@@ -92,7 +93,7 @@ def parse(argv: list[str]) -> tuple[dict[str, object], dict[str, object]] | None
             i += 1
         else:
             return None  # a missing value, or one that looks like a flag: click decides
-        (glob if name in _GLOBAL_VALUES else opts)[values[name]] = value
+        (glob if name in GLOBAL_VALUES else opts)[values[name]] = value
     if not names:
         return None
     opts["names"] = tuple(names)

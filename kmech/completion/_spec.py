@@ -16,7 +16,7 @@ SOURCE_FILES: list[str] = [
     "workqueue/presets.py",
 ]
 
-SOURCES_CRC: int | None = 0xB810B809
+SOURCES_CRC: int | None = 0xD19F852C
 
 SPEC: CommandSpec = {
     "name": "kmech",

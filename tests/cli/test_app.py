@@ -130,3 +130,17 @@ def test_global_flags_after_the_command_move_before_it(
 ) -> None:
     group = typer.main.get_command(app_module._app_for(argv))
     assert app_module._hoist_global_options(argv, group) == expected
+
+
+def test_the_global_flag_lists_match_typers_global_options() -> None:
+    group = typer.main.get_command(app_module.app)
+    declared = {
+        name: bool(getattr(p, "is_flag", False))
+        for p in group.params
+        for name in getattr(p, "opts", [])
+        if name not in ("-h", "--help", "--install-completion", "--show-completion")
+    }
+    listed = {n: False for n in app_module._VALUE_OPTIONS} | {
+        n: True for n in app_module._FLAG_OPTIONS
+    }
+    assert listed == declared

@@ -200,8 +200,8 @@ def test_the_grammar_names_only_flags_typer_declares_the_same_way() -> None:
 
     globals_, own = declared(group), declared(resolve)
     for table, is_flag, where in (
-        (fastpath._GLOBAL_VALUES, False, globals_),
-        (fastpath._GLOBAL_FLAGS, True, globals_),
+        (fastpath.GLOBAL_VALUES, False, globals_),
+        (fastpath.GLOBAL_FLAGS, True, globals_),
         (fastpath._RESOLVE_VALUES, False, own),
         (fastpath._RESOLVE_FLAGS, True, own),
     ):
