@@ -140,7 +140,7 @@ def test_the_global_flag_lists_match_typers_global_options() -> None:
         for name in getattr(p, "opts", [])
         if name not in ("-h", "--help", "--install-completion", "--show-completion")
     }
-    listed = {n: False for n in app_module._VALUE_OPTIONS} | {
-        n: True for n in app_module._FLAG_OPTIONS
-    }
+    listed = dict.fromkeys(app_module._VALUE_OPTIONS, False) | dict.fromkeys(
+        app_module._FLAG_OPTIONS, True
+    )
     assert listed == declared
