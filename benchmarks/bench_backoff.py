@@ -3,8 +3,8 @@
 1. Simulate 100,000 items failing 20 times each through client-go's default controller limiter
    with 10 workers (2,000,000 failures): wall time, CPU time and peak RSS, for the fast engine
    (the default) and the reference engine that drives the real RateLimitingQueue; the ratios
-   between them. `--baseline REV` adds the fast engine of git revision REV (its simulate.py run
-   against today's package), for before/after figures on the same machine and load. Each run is
+   between them. `--baseline REV` adds the fast engine of git revision REV (its simulate.py and
+   _fastsim.py, run against today's package otherwise), for before/after figures on the same machine and load. Each run is
    a fresh subprocess importing this working tree, so peak memory is its own. CPU time is the
    figure to compare on a shared machine; the load average is printed with the results.
 2. `kmech backoff --failures 20` end to end through the installed entry point: median wall time
@@ -43,6 +43,14 @@ import importlib.util, json, resource, sys, time
 from kmech.workqueue import SimulationConfig, VirtualClock, parse_limiter, run_simulation
 items, failures, workers, work_ns, engine = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 if engine.endswith(".py"):  # a baseline simulate.py: its own (fast) engine
+    fastsim = engine.replace("baseline_simulate.py", "baseline__fastsim.py")
+    try:  # the revision's _fastsim.py too, which its simulate.py imports (not today's)
+        spec = importlib.util.spec_from_file_location("kmech.workqueue._fastsim", fastsim)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["kmech.workqueue._fastsim"] = module
+        spec.loader.exec_module(module)
+    except FileNotFoundError:  # a revision before the fast engine moved out of simulate.py
+        sys.modules.pop("kmech.workqueue._fastsim", None)
     spec = importlib.util.spec_from_file_location("baseline_simulate", engine)
     module = importlib.util.module_from_spec(spec)
     sys.modules["baseline_simulate"] = module
@@ -102,15 +110,17 @@ def bench_simulation(
     with tempfile.TemporaryDirectory() as tmp:
         targets = {engine: engine for engine in engines}
         if baseline:
-            source = subprocess.run(
-                ["git", "-C", str(REPO), "show", f"{baseline}:kmech/workqueue/simulate.py"],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-            path = Path(tmp) / "baseline_simulate.py"
-            path.write_text(source)
-            targets[f"fast@{baseline}"] = str(path)
+            for name in ("simulate.py", "_fastsim.py"):
+                shown = subprocess.run(
+                    ["git", "-C", str(REPO), "show", f"{baseline}:kmech/workqueue/{name}"],
+                    capture_output=True,
+                    text=True,
+                )
+                if shown.returncode == 0:
+                    (Path(tmp) / f"baseline_{name}").write_text(shown.stdout)
+                elif name == "simulate.py":
+                    raise SystemExit(f"{baseline}: no kmech/workqueue/simulate.py there")
+            targets[f"fast@{baseline}"] = str(Path(tmp) / "baseline_simulate.py")
         for label, target in targets.items():
             runs = [
                 run_simulation(items, failures, workers, work_ns, target) for _ in range(repeat)
