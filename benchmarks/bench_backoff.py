@@ -6,8 +6,8 @@
    between them. `--baseline REV` adds the fast engine of git revision REV (its simulate.py and
    _fastsim.py, with today's package otherwise), for before/after figures on the same machine
    and load. Each run is a fresh subprocess importing this working tree, so peak memory is its
-   own. CPU time is the
-   figure to compare on a shared machine; the load average is printed with the results.
+   own. CPU time is the figure to compare on a shared machine; the load average is printed
+   with the results.
 2. `kmech backoff --failures 20` end to end through the installed entry point: median wall time
    against the peer `python -c pass` (bare interpreter start-up), and the import-time breakdown
    of what the command loads (python -X importtime).
