@@ -46,14 +46,14 @@ def start(options: SandboxOptions):
     assert out.ready.wait(30)
     line = out.getvalue().splitlines()[0]
     assert line.startswith("export KUBECONFIG=")
-    config = yaml.safe_load(Path(line.split("=", 1)[1]).read_text())
-    return stop, thread, result, config, err
+    path = Path(line.split("=", 1)[1])
+    return stop, thread, result, yaml.safe_load(path.read_text()), err, path
 
 
 @contextmanager
 def serving(options: SandboxOptions) -> Iterator[tuple[str, io.StringIO]]:
     """:func:`start`, yielding (server URL, stderr), and stop the run however the block ends."""
-    stop, thread, _, config, err = start(options)
+    stop, thread, _, config, err, _ = start(options)
     try:
         yield config["clusters"][0]["cluster"]["server"], err
     finally:
@@ -69,7 +69,7 @@ def test_run_prints_kubeconfig_and_serves_with_faults(tmp_path):
         fail_path="/api/v1/pods",
         retry_after=2,
     )
-    stop, thread, result, config, err = start(options)
+    stop, thread, result, config, err, _ = start(options)
     try:
         server = config["clusters"][0]["cluster"]["server"]
         assert config["users"][0]["user"]["token"] == "abc"
@@ -89,7 +89,7 @@ def test_run_prints_kubeconfig_and_serves_with_faults(tmp_path):
 
 
 def test_temporary_kubeconfig_is_removed_on_stop():
-    stop, thread, _, config, _ = start(SandboxOptions(churn=200))
+    stop, thread, _, config, _, path = start(SandboxOptions(churn=200))
     server = config["clusters"][0]["cluster"]["server"]
     with Client(server) as c:
         w = c.watch("/api/v1/namespaces/default/pods", {"resourceVersion": "0"})
@@ -97,6 +97,7 @@ def test_temporary_kubeconfig_is_removed_on_stop():
     stop.set()
     thread.join(30)
     assert not thread.is_alive()
+    assert not path.exists()
 
 
 @pytest.mark.parametrize(
