@@ -135,11 +135,13 @@ class SandboxHTTPServer(ThreadingHTTPServer):
     def get_request(self) -> tuple[Any, Any]:
         sock, addr = self.socket.accept()
         if self.ctx.faults.take_connection_reset():
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            sock.close()
+            # Count before closing: the client sees the reset the moment the socket closes, so a
+            # count taken after the close could lag behind what the client has already seen.
             with self.ctx.activity:
                 self.ctx.connection_resets += 1
                 self.ctx.activity.notify_all()
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.close()
             raise OSError("connection reset by fault injection")  # socketserver skips it
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if self.ssl_context is not None:
