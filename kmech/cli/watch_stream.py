@@ -18,6 +18,8 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
 
+from kmech.informers.store import object_key
+
 __all__ = [
     "REDACTED",
     "EventWriter",
@@ -43,14 +45,6 @@ def redact_secret(obj: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(values, dict):
             out[field] = dict.fromkeys(values, REDACTED)
     return out
-
-
-def object_key(obj: Mapping[str, Any]) -> str:
-    """``namespace/name``, or ``name`` for cluster-scoped objects (client-go MetaNamespaceKeyFunc)."""
-    meta = obj.get("metadata") or {}
-    ns = meta.get("namespace") or ""
-    name = meta.get("name") or ""
-    return f"{ns}/{name}" if ns else str(name)
 
 
 def kind_name(kind: str, group: str) -> str:

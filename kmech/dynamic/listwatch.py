@@ -44,6 +44,7 @@ from kmech.informers.listwatch import (
     WatchEvent,
     WatchInterface,
 )
+from kmech.informers.store import object_key
 from kmech.mapper.schema import GroupVersionResource
 
 if TYPE_CHECKING:
@@ -183,13 +184,6 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _key(obj: Mapping[str, Any]) -> str:
-    meta = obj.get("metadata") or {}
-    ns = meta.get("namespace") or ""
-    name = meta.get("name") or ""
-    return f"{ns}/{name}" if ns else str(name)
-
-
 class _Client(Protocol):
     """The part of :class:`kmech.transport.client.RESTClient` this module calls."""
 
@@ -252,7 +246,7 @@ class HTTPWatch:
             obj = row.get("object") if isinstance(row, dict) else None
             if not isinstance(obj, dict):
                 raise WatchDecodeError("malformed Table watch event: a row has no object")
-            key = _key(obj)
+            key = object_key(obj)
             if etype is EventType.DELETED:
                 table._forget(key)
             else:
@@ -386,7 +380,7 @@ class HTTPListerWatcher:
             obj = row.get("object") if isinstance(row, dict) else None
             if not isinstance(obj, dict):
                 raise WatchDecodeError(f"LIST {self.path}: a Table row has no object")
-            table._set_cells(_key(obj), row.get("cells"))
+            table._set_cells(object_key(obj), row.get("cells"))
             items.append(obj)
         return items
 

@@ -35,6 +35,7 @@ __all__ = [
     "meta_namespace_key_func",
     "deletion_handling_meta_namespace_key_func",
     "split_meta_namespace_key",
+    "object_key",
     "Store",
     "Cache",
 ]
@@ -75,6 +76,16 @@ def meta_namespace_key_func(obj: Any) -> str:
     if ns:
         return f"{ns}/{name}"
     return str(name)
+
+
+def object_key(obj: Mapping[str, Any]) -> str:
+    """The key :func:`meta_namespace_key_func` gives, but never raising: a missing name or
+    namespace counts as ``""``. For display and Table-cell bookkeeping, where a malformed object
+    must still be shown rather than stop the stream."""
+    meta = obj.get("metadata") or {}
+    ns = meta.get("namespace") or ""
+    name = meta.get("name") or ""
+    return f"{ns}/{name}" if ns else str(name)
 
 
 deletion_handling_meta_namespace_key_func = meta_namespace_key_func

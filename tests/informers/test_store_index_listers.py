@@ -18,6 +18,7 @@ from kmech.informers import (
     parse_label_selector,
     split_meta_namespace_key,
 )
+from kmech.informers.store import object_key
 from kmech.informers.testing import make_object
 
 
@@ -47,6 +48,19 @@ def test_meta_namespace_key_func(obj, key):
 def test_key_func_rejects_objects_without_name():
     with pytest.raises(KeyFuncError, match="no metadata.name"):
         meta_namespace_key_func({"metadata": {}})
+
+
+@pytest.mark.parametrize(
+    ("obj", "key"),
+    [
+        pytest.param(make_object("p1", "ns1"), "ns1/p1", id="namespaced"),
+        pytest.param(make_object("node-a", ""), "node-a", id="cluster-scoped"),
+        pytest.param({"metadata": {"namespace": "ns1"}}, "ns1/", id="no-name"),
+        pytest.param({}, "", id="no-metadata"),
+    ],
+)
+def test_object_key_never_raises(obj, key):
+    assert object_key(obj) == key
 
 
 @pytest.mark.parametrize(
