@@ -291,14 +291,9 @@ def _simulate(opts: BackoffOptions, expr: Any) -> SimulationResult:
 
 
 def _fmt(ns: int | None) -> str:
-    from kmech.duration import format_duration
-    from kmech.workqueue._go import MAX_DURATION
+    from kmech.workqueue._go import format_delay
 
-    if ns is None:
-        return "-"
-    if ns == MAX_DURATION:
-        return "inf"
-    return format_duration(ns)
+    return "-" if ns is None else format_delay(ns)
 
 
 def _tokens(x: float | None) -> str:

@@ -10,8 +10,17 @@ from __future__ import annotations
 import math
 
 from kmech.clock import Duration
+from kmech.duration import format_duration
 
-__all__ = ["MAX_DURATION", "MIN_DURATION", "TWO_63", "go_duration", "json_number", "saturate"]
+__all__ = [
+    "MAX_DURATION",
+    "MIN_DURATION",
+    "TWO_63",
+    "format_delay",
+    "go_duration",
+    "json_number",
+    "saturate",
+]
 
 MAX_DURATION = Duration((1 << 63) - 1)
 """``math.MaxInt64`` nanoseconds: x/time/rate's ``InfDuration`` (about 292 years)."""
@@ -20,6 +29,12 @@ MIN_DURATION = Duration(-(1 << 63))
 
 TWO_63 = 9223372036854775808.0
 """``float64(math.MaxInt64)``: the conversion rounds up to exactly 2^63."""
+
+
+def format_delay(d: int) -> str:
+    """A delay as kmech prints it: :func:`kmech.duration.format_duration`, except that
+    :data:`MAX_DURATION` (rate's ``InfDuration``, "never") prints as ``inf``."""
+    return "inf" if d == MAX_DURATION else format_duration(d)
 
 
 def go_duration(x: float) -> Duration:

@@ -19,8 +19,7 @@ from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from kmech.clock import MILLISECOND, SECOND, Duration, PassiveClock, RealClock
-from kmech.duration import format_duration
-from kmech.workqueue._go import MAX_DURATION, TWO_63, go_duration, json_number
+from kmech.workqueue._go import MAX_DURATION, TWO_63, format_delay, go_duration, json_number
 from kmech.workqueue.token_bucket import TokenBucket
 
 __all__ = [
@@ -54,10 +53,6 @@ class RateLimiter(Protocol):
     def num_requeues(self, item: Hashable) -> int:
         """How many failures of ``item`` are recorded since the last :meth:`forget`."""
         ...
-
-
-def _fmt(d: int) -> str:
-    return "inf" if d == MAX_DURATION else format_duration(d)
 
 
 class ItemExponentialFailureRateLimiter:
@@ -125,7 +120,7 @@ class ItemExponentialFailureRateLimiter:
     def __str__(self) -> str:
         if self._preset == "default_item_based":
             return "item-based"
-        return f"exp({_fmt(self.base_delay)},{_fmt(self.max_delay)})"
+        return f"exp({format_delay(self.base_delay)},{format_delay(self.max_delay)})"
 
 
 class ItemFastSlowRateLimiter:
@@ -167,7 +162,7 @@ class ItemFastSlowRateLimiter:
         return Duration(max(self.fast_delay, self.slow_delay))
 
     def __str__(self) -> str:
-        return f"fastslow({_fmt(self.fast_delay)},{_fmt(self.slow_delay)},{self.max_fast_attempts})"
+        return f"fastslow({format_delay(self.fast_delay)},{format_delay(self.slow_delay)},{self.max_fast_attempts})"
 
 
 class BucketRateLimiter:
@@ -301,7 +296,7 @@ class WithMaxWaitRateLimiter:
         return self.max_delay if inner is None else Duration(min(inner, self.max_delay))
 
     def __str__(self) -> str:
-        return f"maxwait({self.limiter},{_fmt(self.max_delay)})"
+        return f"maxwait({self.limiter},{format_delay(self.max_delay)})"
 
 
 class SequenceRateLimiter:
@@ -345,7 +340,7 @@ class SequenceRateLimiter:
         return Duration(max(self.delays)) if self.then == "repeat" else None
 
     def __str__(self) -> str:
-        parts = [_fmt(d) for d in self.delays]
+        parts = [format_delay(d) for d in self.delays]
         if self.then == "stop":
             parts.append("stop")
         return "seq(" + ",".join(parts) + ")"

@@ -20,7 +20,7 @@ from kmech.workqueue import (
     default_controller_rate_limiter,
     default_item_based_rate_limiter,
 )
-from kmech.workqueue._go import MAX_DURATION, MIN_DURATION
+from kmech.workqueue._go import MAX_DURATION, MIN_DURATION, format_delay
 
 MS = MILLISECOND
 S = SECOND
@@ -330,3 +330,16 @@ def test_property_bucket_at_one_instant(qps: int, burst: int, calls: int) -> Non
     delays = [bucket.delay(0) for _ in range(calls)]
     expected = [0 if k < burst else int(((k - burst + 1) / qps) * 1e9) for k in range(calls)]
     assert delays == expected
+
+
+@pytest.mark.parametrize(
+    ("ns", "text"),
+    [
+        pytest.param(0, "0s", id="zero"),
+        pytest.param(5 * MS, "5ms", id="millis"),
+        pytest.param(MAX_DURATION, "inf", id="never"),
+        pytest.param(MAX_DURATION - 1, "2562047h47m16.854775806s", id="just-below-never"),
+    ],
+)
+def test_format_delay_prints_never_as_inf(ns, text):
+    assert format_delay(ns) == text
