@@ -16,7 +16,7 @@ SOURCE_FILES: list[str] = [
     "workqueue/presets.py",
 ]
 
-SOURCES_CRC: int | None = 0xD19F852C
+SOURCES_CRC: int | None = 0x2BAFC020
 
 SPEC: CommandSpec = {
     "name": "kmech",
