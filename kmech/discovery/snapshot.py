@@ -9,15 +9,14 @@ used when no cluster is configured at all.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kmech._files import packaged_snapshot_path
 from kmech.discovery.aggregated import split_groups_and_resources
 from kmech.discovery.client import DiscoveryDocuments, order_resource_lists
-from kmech.discovery.legacy import api_versions_to_group, group_versions
-from kmech.errors import DiscoveryError, UsageError
+from kmech.errors import UsageError
+from kmech.mapper.load import has_legacy_layout, read_discovery_dir, read_json_file
 
 if TYPE_CHECKING:
     from kmech.discovery.client import DiscoveryClient
@@ -30,22 +29,10 @@ def packaged_snapshot_dir() -> Path:
     return Path(packaged_snapshot_path())
 
 
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_bytes())
-    except OSError as exc:
-        raise DiscoveryError(f"cannot read {path}: {exc.strerror}") from exc
-    except ValueError as exc:
-        raise DiscoveryError(f"{path} is not valid JSON: {exc}") from exc
-
-
-def _fixture_resource_file(folder: Path, gv: str) -> Path:
-    group, _, version = gv.rpartition("/")
-    return folder / "resources" / f"{group or 'core'}_{version}.json"
-
-
-def _kubectl_cache_root(folder: Path) -> Path | None:
-    if (folder / "servergroups.json").is_file():
+def _legacy_root(folder: Path) -> Path | None:
+    """``folder`` when it holds a legacy layout, else its one child that is a kubectl cache
+    host folder (so ``~/.kube/cache/discovery`` with one host works too)."""
+    if has_legacy_layout(folder):
         return folder
     candidates = [d for d in folder.iterdir() if (d / "servergroups.json").is_file()]
     return candidates[0] if len(candidates) == 1 else None
@@ -55,6 +42,10 @@ def load_discovery_folder(
     folder: Path | str, *, prefer_aggregated: bool = True
 ) -> DiscoveryDocuments:
     """Read a saved discovery folder into :class:`DiscoveryDocuments`.
+
+    The legacy layouts are read by :func:`kmech.mapper.load.read_discovery_dir`; each
+    group-version whose file is missing becomes a failure, which ``kmech resolve`` reports as a
+    warning, as for a group-version the server could not serve.
 
     Raises UsageError when the folder is in neither layout, DiscoveryError when a file is
     unreadable or malformed.
@@ -70,44 +61,24 @@ def load_discovery_folder(
         for path in (agg_api, agg_apis):
             if not path.is_file():
                 continue
-            split = split_groups_and_resources(_read_json(path))
+            split = split_groups_and_resources(read_json_file(path))
             groups.extend(split.groups)
             lists.update(split.resource_lists)
             failures.update(split.failed)
         group_list = {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}
         return DiscoveryDocuments(group_list, order_resource_lists(group_list, lists), failures)
-    if (root / "apis.json").is_file():
-        groups = []
-        if (root / "api.json").is_file():
-            core = api_versions_to_group(_read_json(root / "api.json"))
-            if core is not None:
-                groups.append(core)
-        apis = _read_json(root / "apis.json")
-        groups.extend(g for g in apis.get("groups") or [] if g.get("name") != "" or not groups)
-        group_list = {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}
-        lists, failures = {}, {}
-        for gv in group_versions(group_list):
-            path = _fixture_resource_file(root, gv)
-            if path.is_file():
-                lists[gv] = _read_json(path)
-            else:
-                failures[gv] = f"no file {path.relative_to(root)} in the discovery folder"
-        return DiscoveryDocuments(group_list, lists, failures)
-    cache_root = _kubectl_cache_root(root)
-    if cache_root is not None:
-        group_list = _read_json(cache_root / "servergroups.json")
-        lists, failures = {}, {}
-        for gv in group_versions(group_list):
-            path = cache_root.joinpath(*gv.split("/"), "serverresources.json")
-            if path.is_file():
-                lists[gv] = _read_json(path)
-            else:
-                failures[gv] = f"no file {path.relative_to(cache_root)} in the cache folder"
-        return DiscoveryDocuments(group_list, lists, failures)
-    raise UsageError(
-        f"--discovery {folder}: no apis.json, aggregated_apis.json or servergroups.json there; "
-        "pass a fixture folder or a kubectl cache folder (~/.kube/cache/discovery/<host>)"
-    )
+    legacy = _legacy_root(root)
+    if legacy is None:
+        raise UsageError(
+            f"--discovery {folder}: no apis.json, aggregated_apis.json or servergroups.json "
+            "there; pass a fixture folder or a kubectl cache folder "
+            "(~/.kube/cache/discovery/<host>)"
+        )
+    found = read_discovery_dir(legacy)
+    failures = {
+        gv: f"no file {relative} in the discovery folder" for gv, relative in found.missing.items()
+    }
+    return DiscoveryDocuments(found.group_list, found.resource_lists, failures)
 
 
 class DirectoryDiscoveryClient:

@@ -10,22 +10,43 @@ Two layouts are understood:
   ``<version>/serverresources.json`` for core.
 
 Both produce ``(group_list, resource_lists)`` for :func:`kmech.mapper.build_rest_mapper`, the
-core group first. Missing per-group-version files are simply absent (the mapper skips them).
+core group first. Missing per-group-version files are simply absent (the mapper skips them);
+:func:`read_discovery_dir` also says which they were, for callers that warn about them
+(``kmech resolve --discovery`` does, through :mod:`kmech.discovery.snapshot`).
 
-Raises DiscoveryError naming the file for anything unreadable or not JSON.
+Raises DiscoveryError naming the file for anything unreadable, not JSON or not the document
+it should be.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kmech._files import packaged_snapshot_path
 from kmech.errors import DiscoveryError
 from kmech.mapper.discovery_mapper import DiscoveryRESTMapper, build_rest_mapper
 
-__all__ = ["load_discovery_dir", "load_rest_mapper", "bundled_snapshot_dir"]
+__all__ = [
+    "DiscoveryFolder",
+    "bundled_snapshot_dir",
+    "load_discovery_dir",
+    "load_rest_mapper",
+    "has_legacy_layout",
+    "read_discovery_dir",
+    "read_json_file",
+]
+
+
+class DiscoveryFolder(NamedTuple):
+    """What :func:`read_discovery_dir` found: the APIGroupList (core group first), each
+    group-version's APIResourceList that has a file, and for each that has none the file's
+    path relative to the folder."""
+
+    group_list: dict[str, Any]
+    resource_lists: dict[str, Any]
+    missing: dict[str, str]
 
 
 def bundled_snapshot_dir() -> Path:
@@ -33,7 +54,8 @@ def bundled_snapshot_dir() -> Path:
     return Path(packaged_snapshot_path())
 
 
-def _read_json(path: Path) -> Any:
+def read_json_file(path: Path) -> Any:
+    """The JSON document in ``path``; DiscoveryError naming the file if unreadable or not JSON."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -69,15 +91,15 @@ def _group_versions(group_list: Any, path: Path) -> list[tuple[str, str]]:
     return pairs
 
 
-def _load_fixture_layout(folder: Path) -> tuple[dict[str, Any], dict[str, Any]]:
-    group_list = _read_json(folder / "apis.json")
+def _load_fixture_layout(folder: Path) -> DiscoveryFolder:
+    group_list = read_json_file(folder / "apis.json")
     if not isinstance(group_list, dict):
         raise DiscoveryError(f"discovery file {folder / 'apis.json'} is not an APIGroupList")
     groups = list(group_list.get("groups") or [])
     api_path = folder / "api.json"
     core_versions: list[str] = ["v1"] if (folder / "resources" / "core_v1.json").is_file() else []
     if api_path.is_file():
-        api = _read_json(api_path)
+        api = read_json_file(api_path)
         versions = api.get("versions") if isinstance(api, dict) else None
         if not isinstance(versions, list) or not all(isinstance(v, str) for v in versions):
             raise DiscoveryError(f"discovery file {api_path} is not an APIVersions document")
@@ -89,36 +111,46 @@ def _load_fixture_layout(folder: Path) -> tuple[dict[str, Any], dict[str, Any]]:
             "preferredVersion": {"groupVersion": core_versions[0], "version": core_versions[0]},
         }
         groups.insert(0, core)
-    merged = dict(group_list)
-    merged["groups"] = groups
-    resource_lists: dict[str, Any] = {}
+    merged = {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}
+    found = DiscoveryFolder(merged, {}, {})
     for group, version in _group_versions(merged, folder / "apis.json"):
-        stem = f"core_{version}" if group == "" else f"{group}_{version}"
-        path = folder / "resources" / f"{stem}.json"
-        if path.is_file():
-            resource_lists[f"{group}/{version}" if group else version] = _read_json(path)
-    return merged, resource_lists
-
-
-def _load_cache_layout(folder: Path) -> tuple[dict[str, Any], dict[str, Any]]:
-    path = folder / "servergroups.json"
-    group_list = _read_json(path)
-    resource_lists: dict[str, Any] = {}
-    for group, version in _group_versions(group_list, path):
         gv = f"{group}/{version}" if group else version
-        file = folder / gv / "serverresources.json"
-        if file.is_file():
-            resource_lists[gv] = _read_json(file)
-    return group_list, resource_lists
+        _read_resource_list(
+            found, gv, folder, Path("resources", f"{group or 'core'}_{version}.json")
+        )
+    return found
 
 
-def load_discovery_dir(path: str | Path) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Read a fixture folder or a kubectl discovery-cache folder.
+def _load_cache_layout(folder: Path) -> DiscoveryFolder:
+    path = folder / "servergroups.json"
+    found = DiscoveryFolder(read_json_file(path), {}, {})
+    for group, version in _group_versions(found.group_list, path):
+        gv = f"{group}/{version}" if group else version
+        _read_resource_list(found, gv, folder, Path(*gv.split("/"), "serverresources.json"))
+    return found
 
-    Returns ``(group_list, resource_lists)`` ready for :func:`build_rest_mapper`.
+
+def _read_resource_list(found: DiscoveryFolder, gv: str, folder: Path, relative: Path) -> None:
+    path = folder / relative
+    if path.is_file():
+        found.resource_lists[gv] = read_json_file(path)
+    else:
+        found.missing[gv] = relative.as_posix()
+
+
+def has_legacy_layout(folder: Path) -> bool:
+    """Whether ``folder`` holds a kubectl cache (``servergroups.json``) or a fixture folder
+    (``apis.json``): what :func:`read_discovery_dir` reads."""
+    return (folder / "servergroups.json").is_file() or (folder / "apis.json").is_file()
+
+
+def read_discovery_dir(path: str | Path) -> DiscoveryFolder:
+    """Read a fixture folder or a kubectl discovery-cache folder, and say which group-versions'
+    files are missing.
 
     Raises:
-        DiscoveryError: the folder has neither layout, or a file is unreadable / not JSON.
+        DiscoveryError: the folder has neither layout, or a file is unreadable, not JSON, or
+            not the document it should be.
     """
     folder = Path(path).expanduser()
     if (folder / "servergroups.json").is_file():
@@ -129,6 +161,19 @@ def load_discovery_dir(path: str | Path) -> tuple[dict[str, Any], dict[str, Any]
         f"{folder} holds no discovery data: expected servergroups.json (kubectl cache) "
         "or apis.json (fixture folder)"
     )
+
+
+def load_discovery_dir(path: str | Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Read a fixture folder or a kubectl discovery-cache folder.
+
+    Returns ``(group_list, resource_lists)`` ready for :func:`build_rest_mapper`; group-versions
+    whose files are missing are left out.
+
+    Raises:
+        DiscoveryError: the folder has neither layout, or a file is unreadable / not JSON.
+    """
+    found = read_discovery_dir(path)
+    return found.group_list, found.resource_lists
 
 
 def load_rest_mapper(path: str | Path) -> DiscoveryRESTMapper:

@@ -221,6 +221,41 @@ def test_usage_errors(args, message, capfd):
     assert capfd.readouterr().err == message + "\n"
 
 
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        pytest.param(
+            {"apis.json": "[]"}, "apis.json is not an APIGroupList", id="not-a-group-list"
+        ),
+        pytest.param(
+            {"apis.json": '{"groups": [1]}'},
+            "apis.json has a group that is not an object",
+            id="group-not-object",
+        ),
+        pytest.param(
+            {"servergroups.json": '{"groups": [{"name": "apps", "versions": [{}]}]}'},
+            "servergroups.json: group 'apps' has a version without a name",
+            id="cache-version-without-name",
+        ),
+        pytest.param(
+            {"aggregated_apis.json": "[1]"},
+            "malformed aggregated discovery document: expected an APIGroupDiscoveryList with items",
+            id="aggregated-not-a-list",
+        ),
+    ],
+)
+def test_malformed_discovery_folder_is_one_error_line(files, message, tmp_path, capfd):
+    """A broken saved folder is a runtime error naming the file, never an internal error."""
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    with pytest.raises(SystemExit) as exc:
+        main(["resolve", "--discovery", str(tmp_path), "po"])
+    assert exc.value.code == 1
+    err = capfd.readouterr().err
+    assert err.startswith("error: ") and err.rstrip("\n").endswith(message), err
+    assert err.count("\n") == 1
+
+
 def test_over_http_with_kubectls_default_cache_dir(sb, kubeconfig, tmp_path):
     """KUBECONFIG from the environment, cache under ~/.kube/cache like kubectl, then reused."""
     import os

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 
 from kmech.errors import DiscoveryError
 from kmech.mapper import build_rest_mapper, load_discovery_dir
+from kmech.mapper.load import read_discovery_dir
 
 CORE = {"name": "", "versions": [{"groupVersion": "v1", "version": "v1"}]}
 POD = {"name": "pods", "singularName": "pod", "namespaced": True, "kind": "Pod"}
@@ -134,3 +136,39 @@ def test_load_discovery_dir_errors(tmp_path: Path, files: dict[str, str], messag
         (tmp_path / name).write_text(text)
     with pytest.raises(DiscoveryError, match=message.replace("(", r"\(")):
         load_discovery_dir(tmp_path)
+
+
+APPS = {"name": "apps", "versions": [{"groupVersion": "apps/v1", "version": "v1"}]}
+PODS = {"kind": "APIResourceList", "groupVersion": "v1", "resources": [POD]}
+
+
+@pytest.mark.parametrize(
+    ("files", "missing"),
+    [
+        pytest.param(
+            {
+                "api.json": {"versions": ["v1"]},
+                "apis.json": gl(APPS),
+                "resources/core_v1.json": PODS,
+            },
+            {"apps/v1": "resources/apps_v1.json"},
+            id="fixture",
+        ),
+        pytest.param(
+            {"servergroups.json": gl(CORE, APPS), "v1/serverresources.json": PODS},
+            {"apps/v1": "apps/v1/serverresources.json"},
+            id="kubectl-cache",
+        ),
+    ],
+)
+def test_read_discovery_dir_names_missing_files(
+    tmp_path: Path, files: dict[str, Any], missing: dict[str, str]
+) -> None:
+    for name, doc in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(json.dumps(doc))
+    found = read_discovery_dir(tmp_path)
+    assert [g["name"] for g in found.group_list["groups"]] == ["", "apps"]
+    assert found.resource_lists == {"v1": PODS}
+    assert found.missing == missing
+    assert load_discovery_dir(tmp_path) == (found.group_list, found.resource_lists)
