@@ -8,11 +8,13 @@ Upstream: client-go ``discovery/discovery_client.go`` (ServerPreferredResources)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from kmech._record import field, record
 from kmech.discovery.client import DiscoveryDocuments
+from kmech.mapper.discovery_data import APIResource, parse_discovery
+from kmech.mapper.schema import GroupVersion
 
 __all__ = ["APIResourceRow", "ResourceFilter", "preferred_resources", "api_resources"]
 
@@ -78,42 +80,40 @@ class ResourceFilter:
         return not (self.categories and not set(self.categories) <= set(row.categories))
 
 
-def _row(group: str, version: str, r: Mapping[str, Any]) -> APIResourceRow:
+def _row(gv: GroupVersion, r: APIResource) -> APIResourceRow:
     return APIResourceRow(
-        group=group,
-        version=version,
-        name=str(r.get("name") or ""),
-        singular_name=str(r.get("singularName") or ""),
-        namespaced=bool(r.get("namespaced")),
-        kind=str(r.get("kind") or ""),
-        verbs=tuple(r.get("verbs") or ()),
-        short_names=tuple(r.get("shortNames") or ()),
-        categories=tuple(r.get("categories") or ()),
+        group=gv.group,
+        version=gv.version,
+        name=r.name,
+        singular_name=r.singular_name,
+        namespaced=r.namespaced,
+        kind=r.kind,
+        verbs=r.verbs,
+        short_names=r.short_names,
+        categories=r.categories,
     )
 
 
 def preferred_resources(docs: DiscoveryDocuments) -> list[APIResourceRow]:
     """Each group-resource once (subresources left out), in discovery order of first sight:
     the preferred version's entry wins; a resource missing from the preferred version keeps the
-    first listed version that serves it."""
+    first listed version that serves it.
+
+    The documents are read by the mapper's parser (:func:`kmech.mapper.discovery_data.parse_discovery`),
+    so malformed discovery raises the same one-line DiscoveryError as ``kmech resolve``.
+    """
+    data = parse_discovery(docs.group_list, docs.resource_lists)
+    preferred = {g.name: g.preferred_version for g in data.groups}
     chosen: dict[tuple[str, str], APIResourceRow] = {}
-    for group in docs.group_list.get("groups") or []:
-        name = str(group.get("name") or "")
-        preferred = str((group.get("preferredVersion") or {}).get("version") or "")
-        for v in group.get("versions") or []:
-            version = str(v.get("version") or "")
-            gv = f"{name}/{version}" if name else version
-            resource_list = docs.resource_lists.get(gv)
-            if resource_list is None:
+    for resource_list in data.resource_lists:
+        gv = resource_list.group_version
+        for r in resource_list.resources:
+            if r.is_subresource:
                 continue
-            for r in resource_list.get("resources") or []:
-                resource = str(r.get("name") or "")
-                if "/" in resource:
-                    continue
-                key = (name, resource)
-                if key in chosen and version != preferred:
-                    continue
-                chosen[key] = _row(name, version, r)
+            key = (gv.group, r.name)
+            if key in chosen and gv.version != preferred.get(gv.group):
+                continue
+            chosen[key] = _row(gv, r)
     return list(chosen.values())
 
 

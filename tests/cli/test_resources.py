@@ -140,3 +140,32 @@ def test_bad_input(args, message, capfd):
         main(["resources", *args])
     assert exc.value.code == 2
     assert capfd.readouterr().err == message + "\n"
+
+
+@pytest.mark.parametrize(
+    ("resources", "message"),
+    [
+        pytest.param(
+            [1],
+            "malformed discovery data in the resource list of v1 resource #0: expected an object, got int",
+            id="entry-not-object",
+        ),
+        pytest.param(
+            [{"name": "pods", "kind": "Pod", "verbs": "get"}],
+            "malformed discovery data in the resource list of v1 resource #0: verbs must be a list of strings",
+            id="verbs-not-list",
+        ),
+    ],
+)
+def test_malformed_resource_list_is_one_error_line(resources, message, tmp_path, capfd):
+    """The same parser and message as `kmech resolve`, not an internal error."""
+    from kmech.cli.app import main
+
+    (tmp_path / "resources").mkdir()
+    (tmp_path / "api.json").write_text('{"versions": ["v1"]}')
+    (tmp_path / "apis.json").write_text('{"groups": []}')
+    (tmp_path / "resources" / "core_v1.json").write_text(json.dumps({"resources": resources}))
+    with pytest.raises(SystemExit) as exc:
+        main(["resources", "--discovery", str(tmp_path)])
+    assert exc.value.code == 1
+    assert capfd.readouterr().err == f"error: {message}\n"
