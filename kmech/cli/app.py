@@ -44,10 +44,10 @@ class GlobalOptions:
 
     @property
     def color(self) -> bool:
-        """Colour only on a terminal, and never with ``--no-color`` or ``NO_COLOR``."""
-        if self.no_color or os.environ.get("NO_COLOR"):
-            return False
-        return sys.stdout.isatty()
+        """Colour on standard output: :func:`kmech.cli.output.color_enabled`."""
+        from kmech.cli.output import color_enabled
+
+        return color_enabled(self.no_color)
 
 
 HELP = """Explore the Kubernetes API machinery that client-go users live with.
