@@ -18,7 +18,6 @@ Example::
 
 from __future__ import annotations
 
-from kmech.informers._labels import EVERYTHING, NOTHING, LabelSelector, parse_label_selector
 from kmech.informers.delta_fifo import DeltaFIFO, Deltas, KnownObjects
 from kmech.informers.factory import (
     GroupVersionResourceLike,
@@ -93,6 +92,7 @@ from kmech.informers.store import (
     split_meta_namespace_key,
 )
 from kmech.informers.thread_safe_store import ThreadSafeStore
+from kmech.labels import EVERYTHING, NOTHING, LabelSelector, parse_label_selector
 
 __all__ = [
     # listwatch

@@ -12,9 +12,9 @@ Upstream: client-go ``tools/cache/listers.go`` (ListAll, ListAllByNamespace, Gen
 from __future__ import annotations
 
 from kmech.errors import NotFoundError, Status
-from kmech.informers._labels import EVERYTHING, LabelSelector, parse_label_selector
 from kmech.informers.index import NAMESPACE_INDEX, Indexer, IndexerError
 from kmech.informers.listwatch import Object
+from kmech.labels import EVERYTHING, LabelSelector, parse_label_selector
 
 __all__ = ["Lister", "NamespaceLister"]
 

@@ -418,7 +418,7 @@ class ResourceHandler:
             items = [kv for kv in items if kv[0] > start]
         selected: list[dict[str, Any]] = []
         selected_keys: list[ObjectKey] = []
-        filtered = not (labels.empty and fields.empty)
+        filtered = not (labels.empty() and fields.empty)
         last: ObjectKey | None = None
         more = 0
         for okey, obj in items:

@@ -1,8 +1,7 @@
 """Label and field selectors: parse the query-string syntax and match objects.
 
-Label selectors accept kube's grammar: ``k=v``, ``k==v``, ``k!=v``, ``k in (a,b)``,
-``k notin (a,b)``, ``k`` (exists), ``!k`` (does not exist), ``k>1``/``k<1``, joined by commas.
-``!=`` and ``notin`` match objects without the label, as upstream. Field selectors accept
+Label selectors are :mod:`kmech.labels`' (the parser the informers' listers use too); a
+malformed one is a 400 with the API server's message. Field selectors accept
 ``f=v``, ``f==v`` and ``f!=v`` on the fields the resource supports; anything else is a 400, as
 kube-apiserver answers it.
 
@@ -13,12 +12,12 @@ Upstream: apimachinery ``pkg/labels/selector.go`` (Parse, Requirement.Matches),
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
+from kmech.labels import LabelSelector, LabelSelectorError, Operator, Requirement
+from kmech.labels import parse_label_selector as _parse_labels
 from kmech.sandbox.status import bad_request
 
 __all__ = [
@@ -33,166 +32,13 @@ __all__ = [
 ]
 
 
-class Operator(StrEnum):
-    """A label requirement's operator."""
-
-    EQUALS = "="
-    NOT_EQUALS = "!="
-    IN = "in"
-    NOT_IN = "notin"
-    EXISTS = "exists"
-    DOES_NOT_EXIST = "!"
-    GREATER_THAN = "gt"
-    LESS_THAN = "lt"
-
-
-@dataclass(frozen=True, slots=True)
-class Requirement:
-    """One ``key op values`` term of a label selector."""
-
-    key: str
-    operator: Operator
-    values: tuple[str, ...] = ()
-
-    def matches(self, labels: Mapping[str, str]) -> bool:
-        """Whether ``labels`` satisfy this term (missing labels satisfy ``!=`` and ``notin``)."""
-        op = self.operator
-        has = self.key in labels
-        if op is Operator.EXISTS:
-            return has
-        if op is Operator.DOES_NOT_EXIST:
-            return not has
-        if op is Operator.NOT_EQUALS or op is Operator.NOT_IN:
-            return not has or labels[self.key] not in self.values
-        if not has:
-            return False
-        value = labels[self.key]
-        if op is Operator.EQUALS or op is Operator.IN:
-            return value in self.values
-        try:
-            number = int(value)
-        except ValueError:
-            return False
-        bound = int(self.values[0])
-        return number > bound if op is Operator.GREATER_THAN else number < bound
-
-
-@dataclass(frozen=True, slots=True)
-class LabelSelector:
-    """All requirements must hold; the empty selector matches everything."""
-
-    requirements: tuple[Requirement, ...] = ()
-
-    def matches(self, labels: Mapping[str, str] | None) -> bool:
-        """Whether an object's ``metadata.labels`` satisfy every requirement."""
-        if not self.requirements:
-            return True
-        got = labels or {}
-        return all(r.matches(got) for r in self.requirements)
-
-    @property
-    def empty(self) -> bool:
-        """True when the selector selects everything."""
-        return not self.requirements
-
-
-_TOKEN = re.compile(r"\s*(?:(?P<op>==|!=|=|!|\(|\)|,|>|<)|(?P<word>[A-Za-z0-9_.\-/]+))")
-_KEY = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
-
-
-def _tokens(text: str) -> list[str]:
-    out: list[str] = []
-    pos = 0
-    text = text.rstrip()
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if m is None or m.end() == pos:
-            raise bad_request(
-                f"unable to parse requirement: found '{text[pos:].strip()[:1]}', expected: identifier"
-            )
-        out.append(m.group("op") or m.group("word") or "")
-        pos = m.end()
-    return out
-
-
 def parse_label_selector(text: str | None) -> LabelSelector:
-    """Parse the ``labelSelector`` query value; raises a 400 StatusException when malformed."""
-    if not text or not text.strip():
-        return LabelSelector()
-    toks = _tokens(text)
-    reqs: list[Requirement] = []
-    i = 0
-
-    def expect_value(j: int) -> tuple[str, int]:
-        # An empty value is allowed (``k=`` selects label k with value "").
-        if j < len(toks) and toks[j] not in ("==", "!=", "=", "!", "(", ")", ",", ">", "<"):
-            return toks[j], j + 1
-        return "", j
-
-    while i < len(toks):
-        tok = toks[i]
-        if tok == "!":
-            if i + 1 >= len(toks):
-                raise bad_request("unable to parse requirement: expected identifier after '!'")
-            key = toks[i + 1]
-            _check_key(key)
-            reqs.append(Requirement(key, Operator.DOES_NOT_EXIST))
-            i += 2
-        else:
-            key = tok
-            _check_key(key)
-            i += 1
-            op = toks[i] if i < len(toks) else ","
-            if op == ",":
-                reqs.append(Requirement(key, Operator.EXISTS))
-            elif op in ("=", "=="):
-                value, i = expect_value(i + 1)
-                reqs.append(Requirement(key, Operator.EQUALS, (value,)))
-            elif op == "!=":
-                value, i = expect_value(i + 1)
-                reqs.append(Requirement(key, Operator.NOT_EQUALS, (value,)))
-            elif op in (">", "<"):
-                value, i = expect_value(i + 1)
-                if not value.lstrip("-").isdigit():
-                    raise bad_request(
-                        f"unable to parse requirement: for 'gt', 'lt' operators, the value must be an integer: {value!r}"
-                    )
-                kind = Operator.GREATER_THAN if op == ">" else Operator.LESS_THAN
-                reqs.append(Requirement(key, kind, (value,)))
-            elif op in ("in", "notin"):
-                i += 1
-                if i >= len(toks) or toks[i] != "(":
-                    raise bad_request(
-                        f"unable to parse requirement: found '{toks[i] if i < len(toks) else ''}', expected: '('"
-                    )
-                i += 1
-                values: list[str] = []
-                while i < len(toks) and toks[i] != ")":
-                    if toks[i] == ",":
-                        i += 1
-                        continue
-                    values.append(toks[i])
-                    i += 1
-                if i >= len(toks):
-                    raise bad_request("unable to parse requirement: found '', expected: ')'")
-                i += 1
-                reqs.append(
-                    Requirement(key, Operator.IN if op == "in" else Operator.NOT_IN, tuple(values))
-                )
-            else:
-                raise bad_request(
-                    f"unable to parse requirement: found '{op}', expected: '=', '!=', '==', 'in', notin'"
-                )
-        if i < len(toks):
-            if toks[i] != ",":
-                raise bad_request(f"unable to parse requirement: found '{toks[i]}', expected: ','")
-            i += 1
-    return LabelSelector(tuple(reqs))
-
-
-def _check_key(key: str) -> None:
-    if not _KEY.match(key) or key in ("in", "notin"):
-        raise bad_request(f"unable to parse requirement: invalid label key {key!r}")
+    """Parse the ``labelSelector`` query value; raises a 400 StatusException when malformed,
+    with the API server's message."""
+    try:
+        return _parse_labels(text)
+    except LabelSelectorError as exc:
+        raise bad_request(exc.detail) from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,7 +55,7 @@ class WatchFilter:
     @property
     def trivial(self) -> bool:
         """True when every object of the resource is selected."""
-        return not self.namespace and self.labels.empty and self.fields.empty
+        return not self.namespace and self.labels.empty() and self.fields.empty
 
 
 class Watcher:
