@@ -81,28 +81,51 @@ class AggregatedSplit:
 def split_groups_and_resources(document: Any) -> AggregatedSplit:
     """Convert an ``APIGroupDiscoveryList`` document (v2 or v2beta1) to legacy shapes.
 
-    Raises DiscoveryError when the document is not an object with an ``items`` list.
+    Raises DiscoveryError when the document is not an object with an ``items`` list, or when a
+    list in it (versions, resources, subresources, verbs, shortNames, categories) has the wrong
+    type: one line naming the group, version or resource.
     """
     if not isinstance(document, Mapping) or not isinstance(document.get("items", []), list):
-        raise DiscoveryError(
-            "malformed aggregated discovery document: expected an APIGroupDiscoveryList with items"
-        )
+        raise _malformed("expected an APIGroupDiscoveryList with items")
     split = AggregatedSplit()
     for item in document.get("items") or []:
         if not isinstance(item, Mapping):
-            raise DiscoveryError(
-                "malformed aggregated discovery document: an item is not an object"
-            )
+            raise _malformed("an item is not an object")
         _convert_group(item, split)
     return split
 
 
+def _malformed(problem: str) -> DiscoveryError:
+    return DiscoveryError(f"malformed aggregated discovery document: {problem}")
+
+
+def _objects(value: Any, where: str, field: str) -> list[Mapping[str, Any]]:
+    """``value`` as a list of objects (absent: empty); a wrong type fails the whole document, as
+    Go's JSON decoder fails it."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+        raise _malformed(f"{where}: {field} must be a list of objects")
+    return value
+
+
+def _strings(value: Any, where: str, field: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _malformed(f"{where}: {field} must be a list of strings")
+    return list(value)
+
+
 def _convert_group(item: Mapping[str, Any], split: AggregatedSplit) -> None:
     metadata = item.get("metadata") or {}
+    if not isinstance(metadata, Mapping):
+        raise _malformed("an item's metadata is not an object")
     name = str(metadata.get("name") or "")
+    where = f"group {name!r}"
     group: dict[str, Any] = {"name": name, "versions": []}
     preferred: dict[str, str] | None = None
-    for v in item.get("versions") or []:
+    for v in _objects(item.get("versions"), where, "versions"):
         version = str(v.get("version") or "")
         gv = group_version_string(name, version)
         if v.get("freshness") == "Stale":
@@ -113,13 +136,14 @@ def _convert_group(item: Mapping[str, Any], split: AggregatedSplit) -> None:
         if preferred is None:
             preferred = dict(entry)
         resources: list[dict[str, Any]] = []
-        for r in v.get("resources") or []:
-            parent, ok = _convert_resource(r)
+        for r in _objects(v.get("resources"), f"{where} version {version!r}", "resources"):
+            parent, ok = _convert_resource(r, f"{where} version {version!r}")
             if ok:
                 resources.append(parent)
             # A resource without a kind is dropped, but its subresources still count.
-            for sub in r.get("subresources") or []:
-                converted = _convert_subresource(parent, sub)
+            here = f"resource {gv}/{parent['name']}"
+            for sub in _objects(r.get("subresources"), here, "subresources"):
+                converted = _convert_subresource(parent, sub, here)
                 if converted is not None:
                     resources.append(converted)
         split.resource_lists[gv] = {
@@ -144,7 +168,7 @@ def _response_kind(value: Any) -> dict[str, str] | None:
     return kind
 
 
-def _convert_resource(r: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
+def _convert_resource(r: Mapping[str, Any], where: str) -> tuple[dict[str, Any], bool]:
     """The APIResource for ``r`` and whether it is complete (has a responseKind).
 
     The field order is the one Go's JSON encoder writes for APIResource, so the dicts serialise
@@ -165,16 +189,17 @@ def _convert_resource(r: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
         out["kind"] = kind["kind"]
     else:
         out["kind"] = ""
-    out["verbs"] = list(r.get("verbs") or [])
-    if r.get("shortNames"):
-        out["shortNames"] = list(r["shortNames"])
-    if r.get("categories"):
-        out["categories"] = list(r["categories"])
+    here = f"{where} resource {out['name']!r}"
+    out["verbs"] = _strings(r.get("verbs"), here, "verbs")
+    if short_names := _strings(r.get("shortNames"), here, "shortNames"):
+        out["shortNames"] = short_names
+    if categories := _strings(r.get("categories"), here, "categories"):
+        out["categories"] = categories
     return out, kind is not None
 
 
 def _convert_subresource(
-    parent: Mapping[str, Any], sub: Mapping[str, Any]
+    parent: Mapping[str, Any], sub: Mapping[str, Any], where: str
 ) -> dict[str, Any] | None:
     kind = _response_kind(sub.get("responseKind"))
     if kind is None:
@@ -189,5 +214,5 @@ def _convert_subresource(
     if kind["version"]:
         out["version"] = kind["version"]
     out["kind"] = kind["kind"]
-    out["verbs"] = list(sub.get("verbs") or [])
+    out["verbs"] = _strings(sub.get("verbs"), where, "subresource verbs")
     return out

@@ -278,6 +278,29 @@ def test_kubecachedir_moves_the_cache(sb, kubeconfig, tmp_path, monkeypatch):
     ].replace(":", "_")
 
 
+def test_malformed_aggregated_discovery_from_the_server_is_one_error_line(
+    sb, kubeconfig, tmp_path, capfd
+):
+    """The server answers /apis with an aggregated document whose resources are not objects."""
+    from kmech.discovery.aggregated import ACCEPT_DISCOVERY
+
+    doc = {
+        "items": [{"metadata": {"name": "apps"}, "versions": [{"version": "v1", "resources": [1]}]}]
+    }
+    sb.faults.script(
+        [json.dumps(doc).encode()],
+        path_regex="^/apis$",
+        content_type=ACCEPT_DISCOVERY.split(",")[0],
+    )
+    with pytest.raises(SystemExit) as exc:
+        main(["resolve", "deploy", "--cache-dir", str(tmp_path / "c")])
+    assert exc.value.code == 1
+    assert capfd.readouterr().err == (
+        "error: malformed aggregated discovery document: "
+        "group 'apps' version 'v1': resources must be a list of objects\n"
+    )
+
+
 def test_unreachable_server_exits_4(tmp_path, capfd):
     path = tmp_path / "kubeconfig"
     path.write_text(

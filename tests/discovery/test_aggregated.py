@@ -149,3 +149,33 @@ def test_aggregated_version(content_type, expected):
 def test_malformed_document(doc):
     with pytest.raises(DiscoveryError, match="malformed aggregated discovery document"):
         split_groups_and_resources(doc)
+
+
+def _apps(resource: dict) -> dict:
+    return {
+        "items": [
+            {"metadata": {"name": "apps"}, "versions": [{"version": "v1", "resources": [resource]}]}
+        ]
+    }
+
+
+DEPLOY = {"resource": "deployments", "responseKind": {"kind": "Deployment"}}
+
+
+@pytest.mark.parametrize(
+    ("doc", "problem"),
+    [
+        pytest.param({"items": [{"metadata": "x"}]}, "an item's metadata is not an object", id="metadata"),
+        pytest.param({"items": [{"metadata": {"name": "apps"}, "versions": "v1"}]}, "group 'apps': versions must be a list of objects", id="versions"),
+        pytest.param({"items": [{"metadata": {"name": "apps"}, "versions": [{"version": "v1", "resources": [1]}]}]}, "group 'apps' version 'v1': resources must be a list of objects", id="resources"),
+        pytest.param(_apps({**DEPLOY, "verbs": "get"}), "group 'apps' version 'v1' resource 'deployments': verbs must be a list of strings", id="verbs"),
+        pytest.param(_apps({**DEPLOY, "shortNames": [1]}), "group 'apps' version 'v1' resource 'deployments': shortNames must be a list of strings", id="short-names"),
+        pytest.param(_apps({**DEPLOY, "subresources": {}}), "resource apps/v1/deployments: subresources must be a list of objects", id="subresources"),
+        pytest.param(_apps({**DEPLOY, "subresources": [{"subresource": "scale", "responseKind": {"kind": "Scale"}, "verbs": [1]}]}), "resource apps/v1/deployments: subresource verbs must be a list of strings", id="subresource-verbs"),
+    ],
+)  # fmt: skip
+def test_malformed_parts_are_named(doc, problem):
+    """A wrong type anywhere fails the document with one line naming where, never a crash."""
+    with pytest.raises(DiscoveryError) as info:
+        split_groups_and_resources(doc)
+    assert str(info.value) == f"malformed aggregated discovery document: {problem}"
