@@ -224,14 +224,12 @@ class HTTPDiscoveryClient:
                 core_groups = split_groups_and_resources(core_doc).groups
                 groups.extend(g for g in core_groups if g["versions"])
             else:
-                if not isinstance(core_doc, dict):
+                if not isinstance(core_doc, dict) or not _is_strings(core_doc.get("versions")):
                     raise MalformedResponseError("GET /api did not return an APIVersions object")
                 core = api_versions_to_group(core_doc)
                 if core is not None:
                     groups.append(core)
-        if not isinstance(apis_doc, dict) or not isinstance(apis_doc.get("groups") or [], list):
-            raise MalformedResponseError("GET /apis did not return an APIGroupList object")
-        for g in apis_doc.get("groups") or []:
+        for g in _api_groups(apis_doc):
             groups.append(
                 {
                     "name": g.get("name", ""),
@@ -255,6 +253,32 @@ class HTTPDiscoveryClient:
         for gv, reason in failures.items():
             logger(__name__).debug("GET %s failed: %s", resource_list_path(gv), reason)
         return DiscoveryDocuments(group_list, lists, failures)
+
+
+def _is_strings(value: Any) -> bool:
+    return value is None or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+
+
+def _api_groups(doc: Any) -> list[dict[str, Any]]:
+    """The groups of a legacy ``/apis`` document, each checked for the fields discovery reads;
+    MalformedResponseError naming the first bad group otherwise (Go's decoder fails the whole
+    document on a wrong type)."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("groups") or [], list):
+        raise MalformedResponseError("GET /apis did not return an APIGroupList object")
+    groups: list[dict[str, Any]] = doc.get("groups") or []
+    for i, g in enumerate(groups):
+        ok = (
+            isinstance(g, dict)
+            and isinstance(g.get("name", ""), str)
+            and isinstance(g.get("versions") or [], list)
+            and all(isinstance(v, dict) for v in g.get("versions") or [])
+            and isinstance(g.get("preferredVersion") or {}, dict)
+        )
+        if not ok:
+            raise MalformedResponseError(
+                f"GET /apis did not return an APIGroupList object: group #{i} is malformed"
+            )
+    return groups
 
 
 def _core_first(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:

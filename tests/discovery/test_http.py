@@ -273,3 +273,47 @@ def test_offline_folder_and_kubectl_cache_folder_agree(sb, kubeconfig, tmp_path)
     assert {gv: rl["resources"] for gv, rl in from_cache.resource_lists.items()} == {
         gv: rl["resources"] for gv, rl in from_fixture.resource_lists.items()
     }
+
+
+@pytest.mark.parametrize(
+    ("api", "apis", "message"),
+    [
+        pytest.param(
+            b'{"versions": "v1"}',
+            b'{"groups": []}',
+            "GET /api did not return an APIVersions object",
+            id="api-versions-not-a-list",
+        ),
+        pytest.param(
+            b'{"versions": ["v1"]}',
+            b'{"groups": [5]}',
+            "GET /apis did not return an APIGroupList object: group #0 is malformed",
+            id="group-not-an-object",
+        ),
+        pytest.param(
+            b'{"versions": ["v1"]}',
+            b'{"groups": [{"name": "apps", "versions": "v1"}]}',
+            "GET /apis did not return an APIGroupList object: group #0 is malformed",
+            id="versions-not-a-list",
+        ),
+        pytest.param(
+            b'{"versions": ["v1"]}',
+            b'{"groups": [{"name": "apps", "versions": [], "preferredVersion": "v1"}]}',
+            "GET /apis did not return an APIGroupList object: group #0 is malformed",
+            id="preferred-not-an-object",
+        ),
+    ],
+)
+def test_malformed_legacy_root_documents_are_named(sb, kubeconfig, api, apis, message):
+    """A legacy /api or /apis with a wrong type inside fails with one line, not a crash."""
+    from kmech.errors import MalformedResponseError
+
+    sb.faults.script([api], path_regex="^/api$")
+    sb.faults.script([apis], path_regex="^/apis$")
+    rest = RESTClient.from_options(ConnectionOptions(kubeconfig=str(kubeconfig)))
+    try:
+        with pytest.raises(MalformedResponseError) as info:
+            HTTPDiscoveryClient(rest).server_groups_and_resources()
+    finally:
+        rest.close()
+    assert str(info.value) == message
