@@ -302,6 +302,7 @@ def _finish(
         raise ConfigError(
             f'cluster "{cluster_name}" has no server in the kubeconfig: pass --server'
         )
+    _check_server_url(server)
     if options.certificate_authority and not os.path.isfile(options.certificate_authority):
         raise ConfigError(
             f'certificate authority file "{options.certificate_authority}" does not exist: '
@@ -681,3 +682,16 @@ def _strip_secrets(text: str) -> str:
         if marker in text:
             text = text.split(marker, 1)[0] + marker + "<redacted>"
     return text
+
+
+def _check_server_url(server: str) -> None:
+    """ConfigError when ``server`` has a port that is not a number from 0 to 65535 (kubectl:
+    ``parse "...": invalid port``); everything else is left to the connection."""
+    from urllib.parse import urlsplit
+
+    try:
+        _ = urlsplit(server).port
+    except ValueError:
+        raise ConfigError(
+            f'server "{server}" has an invalid port: fix --server or the cluster in the kubeconfig'
+        ) from None

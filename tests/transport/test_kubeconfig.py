@@ -414,3 +414,18 @@ def test_client_certificate_data_is_written_owner_only(tmp_path: Path) -> None:
     config = load(kubeconfig=str(path))
     assert config.cert_file and config.key_file
     assert stat.S_IMODE(os.stat(config.key_file).st_mode) == 0o600
+
+
+@pytest.mark.parametrize("server", ["https://127.0.0.1:abc", "https://10.0.0.1:99999"])
+def test_server_with_an_invalid_port_is_a_config_error(tmp_path: Path, server: str) -> None:
+    path = write_config(
+        tmp_path / "config",
+        clusters={"c": {"server": server}},
+        users={"u": {}},
+        contexts={"one": {"cluster": "c", "user": "u"}},
+    )
+    with pytest.raises(ConfigError) as info:
+        load_rest_config(ConnectionOptions(kubeconfig=str(path)))
+    assert info.value.message == (
+        f'server "{server}" has an invalid port: fix --server or the cluster in the kubeconfig'
+    )
