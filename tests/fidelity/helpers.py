@@ -68,9 +68,13 @@ def start_session(
     namespace: str = "shop",
     reflector_options: ReflectorOptions = FAST,
     read_idle_timeout_seconds: float | None = 70.0,
+    on_error: Callable[[BaseException], None] | None = None,
     **kwargs: Any,
 ) -> tuple[WatchSession, Recorder, RESTClient]:
-    """A started session with one Recorder on its (single) target."""
+    """A started session with one Recorder on its (single) target.
+
+    ``on_error`` is set before the session starts, as WatchSession requires: set after
+    ``start()``, it would miss the errors of a first request that fails at once."""
     client = client_for(kubeconfig)
     targets = resolve_targets(client, resources)
     session = WatchSession(
@@ -83,6 +87,7 @@ def start_session(
     )
     rec = Recorder()
     session.add_handler(targets[0], rec)
+    session.on_error = on_error
     session.start()
     return session, rec, client
 
