@@ -155,7 +155,7 @@ class TableCells:
                 name=str(d.get("name", "")),
                 type=str(d.get("type", "string")),
                 format=str(d.get("format", "")),
-                priority=int(d.get("priority") or 0),
+                priority=d["priority"] if isinstance(d.get("priority"), int) else 0,
             )
             for d in defs
             if isinstance(d, dict)
@@ -238,9 +238,12 @@ class HTTPWatch:
     ) -> Iterator[WatchEvent]:
         table._set_columns(tbl.get("columnDefinitions"))
         rows = tbl.get("rows") or []
+        if not isinstance(rows, builtins.list):
+            raise WatchDecodeError("malformed Table watch event: 'rows' is not a list")
         if etype is EventType.BOOKMARK or not rows:
             # A Table-mode bookmark: only the resourceVersion matters.
-            yield WatchEvent(etype, {"metadata": dict(tbl.get("metadata") or {})})
+            meta = tbl.get("metadata")
+            yield WatchEvent(etype, {"metadata": dict(meta) if isinstance(meta, dict) else {}})
             return
         for row in rows:
             obj = row.get("object") if isinstance(row, dict) else None
@@ -315,6 +318,8 @@ class HTTPListerWatcher:
         if not isinstance(body, dict):
             raise WatchDecodeError(f"LIST {self.path}: the answer is not a JSON object")
         meta = body.get("metadata") or {}
+        if not isinstance(meta, dict):
+            raise WatchDecodeError(f"LIST {self.path}: 'metadata' is not an object")
         if body.get("kind") == "Table" and self.table is not None:
             items = self._table_items(body, self.table)
         else:
@@ -376,7 +381,10 @@ class HTTPListerWatcher:
     def _table_items(self, body: dict[str, Any], table: TableCells) -> builtins.list[Object]:
         table._set_columns(body.get("columnDefinitions"))
         items: builtins.list[Object] = []
-        for row in body.get("rows") or []:
+        rows = body.get("rows") or []
+        if not isinstance(rows, builtins.list):
+            raise WatchDecodeError(f"LIST {self.path}: a Table's 'rows' is not a list")
+        for row in rows:
             obj = row.get("object") if isinstance(row, dict) else None
             if not isinstance(obj, dict):
                 raise WatchDecodeError(f"LIST {self.path}: a Table row has no object")

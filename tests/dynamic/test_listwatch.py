@@ -195,3 +195,66 @@ def test_status_line_retry_reasons(error: str, words: str) -> None:
     from kmech.dynamic.informer import _short_reason
 
     assert _short_reason(error) == words
+
+
+@pytest.mark.parametrize(
+    ("body", "table", "message"),
+    [
+        pytest.param(
+            b'{"kind": "PodList", "metadata": "x", "items": []}',
+            False,
+            "LIST /api/v1/namespaces/shop/pods: 'metadata' is not an object",
+            id="metadata-not-object",
+        ),
+        pytest.param(
+            b'{"kind": "PodList", "metadata": {}, "items": "x"}',
+            False,
+            "LIST /api/v1/namespaces/shop/pods: 'items' is not a list",
+            id="items-not-list",
+        ),
+        pytest.param(
+            b'{"kind": "Table", "metadata": {}, "rows": 5}',
+            True,
+            "LIST /api/v1/namespaces/shop/pods: a Table's 'rows' is not a list",
+            id="table-rows-not-list",
+        ),
+    ],
+)
+def test_malformed_list_bodies_raise_watch_decode_error(sb, kubeconfig, body, table, message):
+    """Over HTTP: a LIST answer of the wrong shape is a WatchDecodeError (the reflector reports
+    it and retries), never an AttributeError from inside the ListerWatcher."""
+    from kmech.dynamic import HTTPListerWatcher, ObjectFormat
+    from kmech.informers.listwatch import ListOptions
+
+    sb.faults.script([body], path_regex=r"/pods\?(?!.*watch)")
+    client = client_for(kubeconfig)
+    fmt = ObjectFormat.TABLE if table else ObjectFormat.FULL
+    lw = HTTPListerWatcher(client, PODS, namespace="shop", object_format=fmt)
+    try:
+        with pytest.raises(WatchDecodeError) as info:
+            lw.list(ListOptions(resource_version="0"))
+    finally:
+        client.close()
+    assert str(info.value) == message
+
+
+def test_malformed_table_watch_events() -> None:
+    table = TableCells()
+    bad_rows = {"type": "ADDED", "object": {"kind": "Table", "rows": 5}}
+    with pytest.raises(WatchDecodeError, match="'rows' is not a list"):
+        list(HTTPWatch(FakeStream([bad_rows]), table=table))  # type: ignore[arg-type]
+    odd = [
+        {"type": "BOOKMARK", "object": {"kind": "Table", "metadata": "x"}},
+        {
+            "type": "ADDED",
+            "object": {
+                "kind": "Table",
+                "columnDefinitions": [{"name": "Name", "priority": "high"}],
+                "rows": [{"cells": ["x"], "object": {"metadata": "x"}}],
+            },
+        },
+    ]
+    events = list(HTTPWatch(FakeStream(odd), table=table))  # type: ignore[arg-type]
+    assert [e.object for e in events] == [{"metadata": {}}, {"metadata": "x"}]
+    assert table.headers() == ("Name",)
+    assert table.cells("") == ("x",)

@@ -57,6 +57,7 @@ def test_key_func_rejects_objects_without_name():
         pytest.param(make_object("node-a", ""), "node-a", id="cluster-scoped"),
         pytest.param({"metadata": {"namespace": "ns1"}}, "ns1/", id="no-name"),
         pytest.param({}, "", id="no-metadata"),
+        pytest.param({"metadata": "x"}, "", id="metadata-not-an-object"),
     ],
 )
 def test_object_key_never_raises(obj, key):
