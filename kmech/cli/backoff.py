@@ -147,6 +147,15 @@ def register(app: typer.Typer) -> None:
         run(opts)
 
 
+MAX_SCHEDULE_CALLS = 1_000_000
+"""The most ``When`` calls a schedule computes: a million rows already take about a gigabyte
+and several seconds, and a mistyped ``--failures`` must not exhaust the machine."""
+
+
+def _simulating(opts: BackoffOptions) -> bool:
+    return opts.workers is not None or opts.work_time is not None or opts.fail_rate is not None
+
+
 def run(opts: BackoffOptions, out: TextIO | None = None) -> None:
     """Validate ``opts``, compute the schedule (or simulation) and print it to ``out``."""
     from kmech.cli.output import check_output_format
@@ -159,14 +168,17 @@ def run(opts: BackoffOptions, out: TextIO | None = None) -> None:
         raise UsageError(f"--items must be at least 1, got {opts.items}")
     if opts.failures is not None and opts.failures < 0:
         raise UsageError(f"--failures must not be negative, got {opts.failures}")
+    calls = opts.items * (1 if opts.failures is None else opts.failures)
+    if calls > MAX_SCHEDULE_CALLS and opts.script is None and not _simulating(opts):
+        raise UsageError(
+            f"--items times --failures is {calls:,} calls; a schedule has at most "
+            f"{MAX_SCHEDULE_CALLS:,} (every call is a row): lower --failures or --items"
+        )
     if opts.pattern is not None and opts.pattern not in PATTERNS:
         raise UsageError(f'unknown --pattern "{opts.pattern}": use sequential, instant or rounds')
     expr = parse_limiter(opts.limiter)
     other = parse_limiter(opts.compare) if opts.compare is not None else None
-    simulating = (
-        opts.workers is not None or opts.work_time is not None or opts.fail_rate is not None
-    )
-    if simulating:
+    if _simulating(opts):
         if other is not None:
             raise UsageError(
                 "--compare does not apply to a simulation (--workers): run the two simulations separately"

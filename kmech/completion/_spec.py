@@ -16,7 +16,7 @@ SOURCE_FILES: list[str] = [
     "workqueue/presets.py",
 ]
 
-SOURCES_CRC: int | None = 0x20E22636
+SOURCES_CRC: int | None = 0xB62DA016
 
 SPEC: CommandSpec = {
     "name": "kmech",

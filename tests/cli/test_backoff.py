@@ -331,6 +331,18 @@ def test_simulation_table_mentions_drain(capsys: pytest.CaptureFixture[str]) -> 
             'error: missing unit in duration "5": add one of ns, us, ms, s, m, h\n',
             id="work-time-unit",
         ),
+        pytest.param(
+            ["--failures", "99999999999"],
+            "error: --items times --failures is 99,999,999,999 calls; a schedule has at most "
+            "1,000,000 (every call is a row): lower --failures or --items\n",
+            id="too-many-calls",
+        ),
+        pytest.param(
+            ["--items", "1001", "--failures", "1000", "--pattern", "rounds"],
+            "error: --items times --failures is 1,001,000 calls; a schedule has at most "
+            "1,000,000 (every call is a row): lower --failures or --items\n",
+            id="too-many-calls-over-items",
+        ),
     ],
 )
 def test_usage_errors(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
