@@ -152,6 +152,24 @@ MAX_SCHEDULE_CALLS = 1_000_000
 and several seconds, and a mistyped ``--failures`` must not exhaust the machine."""
 
 
+MAX_SIMULATED_PROCESSINGS = 20_000_000
+"""The most processings a simulation runs: ten times the 100,000-item × 20-failure benchmark,
+about 20 s of CPU here."""
+
+
+def _expected_processings(opts: BackoffOptions) -> float:
+    """How many times the simulation's workers take an item: each item's failures plus its
+    success. With ``--fail-rate P`` the failures per item are a capped geometric count, whose
+    mean is ``P(1 - P^cap) / (1 - P)``."""
+    if opts.fail_rate is None:
+        failures = 1 if opts.failures is None else opts.failures
+        return float(opts.items) * (failures + 1)
+    cap = FAIL_RATE_DEFAULT_MAX if opts.failures is None else opts.failures
+    p = opts.fail_rate
+    mean = float(cap) if p >= 1.0 else p * (1.0 - p**cap) / (1.0 - p)
+    return opts.items * (1.0 + mean)
+
+
 def _simulating(opts: BackoffOptions) -> bool:
     return opts.workers is not None or opts.work_time is not None or opts.fail_rate is not None
 
@@ -276,6 +294,13 @@ def _simulate(opts: BackoffOptions, expr: Any) -> SimulationResult:
         raise UsageError(f"--work-time must not be negative, got {opts.work_time}")
     if opts.fail_rate is not None and not 0.0 <= opts.fail_rate <= 1.0:
         raise UsageError(f"--fail-rate must be between 0 and 1, got {opts.fail_rate}")
+    processings = _expected_processings(opts)
+    if processings > MAX_SIMULATED_PROCESSINGS:
+        raise UsageError(
+            f"the simulation would process about {processings:,.0f} items (--items times "
+            f"--failures, plus the successes); it handles at most {MAX_SIMULATED_PROCESSINGS:,}: "
+            "lower --items or --failures"
+        )
     clock = VirtualClock()
     limiter = expr.build_limiter(clock)
     if opts.fail_rate is None:

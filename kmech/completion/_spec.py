@@ -16,7 +16,7 @@ SOURCE_FILES: list[str] = [
     "workqueue/presets.py",
 ]
 
-SOURCES_CRC: int | None = 0xB62DA016
+SOURCES_CRC: int | None = 0xAD051C51
 
 SPEC: CommandSpec = {
     "name": "kmech",

@@ -343,6 +343,20 @@ def test_simulation_table_mentions_drain(capsys: pytest.CaptureFixture[str]) -> 
             "1,000,000 (every call is a row): lower --failures or --items\n",
             id="too-many-calls-over-items",
         ),
+        pytest.param(
+            ["--items", "10", "--failures", "99999999999", "--workers", "4"],
+            "error: the simulation would process about 1,000,000,000,000 items (--items times "
+            "--failures, plus the successes); it handles at most 20,000,000: lower --items or "
+            "--failures\n",
+            id="simulation-too-long",
+        ),
+        pytest.param(
+            ["--items", "300000", "--workers", "4", "--fail-rate", "1"],
+            "error: the simulation would process about 30,300,000 items (--items times "
+            "--failures, plus the successes); it handles at most 20,000,000: lower --items or "
+            "--failures\n",
+            id="simulation-every-try-fails",
+        ),
     ],
 )
 def test_usage_errors(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
