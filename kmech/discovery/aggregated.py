@@ -136,8 +136,9 @@ def _convert_group(item: Mapping[str, Any], split: AggregatedSplit) -> None:
         if preferred is None:
             preferred = dict(entry)
         resources: list[dict[str, Any]] = []
-        for r in _objects(v.get("resources"), f"{where} version {version!r}", "resources"):
-            parent, ok = _convert_resource(r, f"{where} version {version!r}")
+        in_version = f"{where} version {version!r}"
+        for r in _objects(v.get("resources"), in_version, "resources"):
+            parent, ok = _convert_resource(r, in_version)
             if ok:
                 resources.append(parent)
             # A resource without a kind is dropped, but its subresources still count.

@@ -80,8 +80,9 @@ def meta_namespace_key_func(obj: Any) -> str:
 
 def object_key(obj: Mapping[str, Any]) -> str:
     """The key :func:`meta_namespace_key_func` gives, but never raising: a missing name or
-    namespace counts as ``""``, and so does a ``metadata`` that is not an object. For display and Table-cell bookkeeping, where a malformed object
-    must still be shown rather than stop the stream."""
+    namespace counts as ``""``, and so does a ``metadata`` that is not an object. For display
+    and Table-cell bookkeeping, where a malformed object must still be shown rather than stop
+    the stream."""
     meta = obj.get("metadata") if isinstance(obj, Mapping) else None
     if not isinstance(meta, Mapping):
         return ""
